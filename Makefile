@@ -1,0 +1,46 @@
+# Accord — set-up, checks and the demo. `make demo` and `make test` are all a fresh machine needs.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_DIR ?= var/demo
+
+.PHONY: install demo serve test lint format i18n constraints bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	mkdir -p $(DEMO_DIR)
+	ACCORD_DATA_DIR=$(DEMO_DIR) $(BIN)/accord db upgrade
+	ACCORD_DATA_DIR=$(DEMO_DIR) $(BIN)/accord demo load
+	ACCORD_DATA_DIR=$(DEMO_DIR) $(BIN)/accord serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/mypy --strict src
+
+format: install
+	$(BIN)/ruff check --fix src tests scripts bench
+	$(BIN)/ruff format src tests scripts bench
+
+test: install
+	bash scripts/test.sh
+
+i18n: install
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -o src/accord/web/locales/messages.pot src
+	$(BIN)/pybabel update -i src/accord/web/locales/messages.pot -d src/accord/web/locales --no-fuzzy-matching
+
+constraints: install
+	$(BIN)/pip freeze --exclude-editable | { echo "# Pinned versions of every package Accord installs (direct and transitive)."; echo "# Regenerate with: make constraints"; cat; } > constraints.txt
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""The agency tree: ministry, provincial, city and county bureaus, stations and foreign police."""

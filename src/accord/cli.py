@@ -1,0 +1,113 @@
+"""The `accord` command line: serve, database, demo, and each domain's commands.
+
+Errors come out as one line on stderr with a non-zero exit: 1 for a refused operation, 2 for a
+command line that does not parse.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from typer.exceptions import TyperException
+
+from accord.agencies.cli import app as agencies_app
+from accord.core.cliutil import cli_session, print_json
+from accord.core.db import default_engine
+from accord.core.errors import DomainError
+
+app = typer.Typer(
+    help="Accord: police cooperation across jurisdictions.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+demo_app = typer.Typer(help="The demo data set.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(agencies_app, name="agencies")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web UI and the API."""
+    import uvicorn
+
+    typer.echo(
+        f"Accord is serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)"
+    )
+    uvicorn.run("accord.web.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from accord.core import migrate
+
+    engine = default_engine()
+    migrate.upgrade(engine, revision)
+    typer.echo(
+        f"database at revision {migrate.current_revision(engine)} ({engine.url.render_as_string()})"
+    )
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's migration revision and the newest one."""
+    from accord.core import migrate
+
+    typer.echo(
+        f"current {migrate.current_revision(default_engine())}, head {migrate.head_revision()}"
+    )
+
+
+@demo_app.command("load")
+def demo_load(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Load the demo data; running it again changes nothing."""
+    from accord import demo
+
+    with cli_session() as session:
+        summary = demo.load(session)
+        session.commit()
+    if as_json:
+        print_json(vars(summary))
+    else:
+        typer.echo(
+            f"demo agencies: {summary.agencies_created} created, "
+            f"{summary.agencies_updated} updated, {summary.agencies_unchanged} unchanged"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `accord` command; returns the exit status."""
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except DomainError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        return 1
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        typer.echo("error: aborted", err=True)
+        return 1
+    except TyperException as exc:
+        # Usage errors: one line, like every other refusal. Help asked for by no arguments is
+        # printed whole.
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        code = int(getattr(exc, "exit_code", 2))
+        if "\n" in message.strip():
+            typer.echo(message, err=True)
+        elif message.strip():
+            typer.echo(f"error: {message}", err=True)
+        return code
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Shared foundations every domain stands on: settings, database, errors, clock, ids, paging."""

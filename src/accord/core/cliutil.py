@@ -1,0 +1,50 @@
+"""Helpers the domains' CLI commands share: a session, JSON output, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from sqlalchemy.orm import Session
+
+from accord.core.db import default_engine, make_sessionmaker
+
+JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+@contextmanager
+def cli_session() -> Iterator[Session]:
+    """A session on the configured database; the command commits, anything else rolls back."""
+    session = make_sessionmaker(default_engine())()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one line on stderr; raise the returned Exit to leave with `code`."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def read_lines(path: str) -> list[str]:
+    """The lines of a file, or of standard input for `-`."""
+    if path == "-":
+        return sys.stdin.read().splitlines()
+    try:
+        with open(path, encoding="utf-8") as fp:
+            return fp.read().splitlines()
+    except OSError as exc:
+        raise fail(f"cannot read {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise fail(f"{path} is not UTF-8 text") from exc

@@ -1,0 +1,9 @@
+"""Imports every domain's models so that the metadata is whole (for Alembic and the tests)."""
+
+from __future__ import annotations
+
+
+def load_all() -> None:
+    """Import each module that declares tables; the import registers them on Base.metadata."""
+    import accord.agencies.models
+    import accord.core.refs  # noqa: F401

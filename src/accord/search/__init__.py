@@ -1,0 +1,1 @@
+"""The search box: find any object by its reference number, and agencies by code or name."""

@@ -1,0 +1,83 @@
+"""The application factory: one FastAPI app serving the API, the pages and the static assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, text
+
+from accord import __version__
+from accord.agencies import api as agencies_api
+from accord.agencies import pages as agencies_pages
+from accord.core.config import Settings, get_settings
+from accord.core.db import default_engine, make_sessionmaker
+from accord.search import api as search_api
+from accord.search import pages as search_pages
+from accord.web import pages as web_pages
+from accord.web import problems
+from accord.web.middleware import LocaleMiddleware
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SWAGGER = "/static/vendor/swagger-ui-5.35.0"
+
+
+def create_app(*, engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or default_engine()
+    app = FastAPI(
+        title="Accord API",
+        version=__version__,
+        description="Cooperation between police agencies across jurisdictions.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.settings = settings
+    app.add_middleware(LocaleMiddleware, default=settings.default_locale)
+    problems.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    for router in (agencies_api.router, search_api.router):
+        app.include_router(router, prefix="/api/v1")
+    for router in (web_pages.router, agencies_pages.router, search_pages.router):
+        app.include_router(router)
+
+    @app.get("/api/v1/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="Accord API",
+            swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER}/swagger-ui.css",
+            swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png",
+        )
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], response_model=None)
+    def readyz(request: Request) -> Any:
+        """The process can reach its database."""
+        try:
+            with request.app.state.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure to reach the database means not ready
+            body = {
+                "type": "/problems/not_ready",
+                "title": "Not ready",
+                "status": 503,
+                "detail": f"database unreachable: {type(exc).__name__}",
+            }
+            return problems.problem_response(body, request)
+        return JSONResponse({"status": "ready", "database": request.app.state.engine.dialect.name})
+
+    return app

@@ -1,0 +1,81 @@
+"""Jinja2 environment shared by every domain's pages, and the render helpers.
+
+Templates live beside their domain (`accord/<domain>/templates/<domain>/...`); the layout and
+shared partials live in `accord/web/templates/`. Autoescaping is always on.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from accord.core.config import get_settings
+from accord.web import i18n
+
+TEMPLATE_PACKAGES = ("accord.web", "accord.agencies", "accord.search")
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([PackageLoader(pkg, "templates") for pkg in TEMPLATE_PACKAGES]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    env.globals.update(
+        locales=i18n.LOCALES,
+        locale_names=i18n.LOCALE_NAMES,
+        local_time=local_time,
+    )
+    return env
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC instant shown in the installation's display time zone."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(get_settings().display_timezone)).strftime(fmt)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page or partial in the request's language."""
+    locale = getattr(request.state, "locale", i18n.DEFAULT_LOCALE)
+    i18n.set_locale(locale)
+    values = {
+        "request": request,
+        "lang": locale,
+        "is_htmx": request.headers.get("HX-Request") == "true",
+        "current_user": getattr(request.state, "user", None),
+        "handling_code": None,
+    }
+    values.update(context or {})
+    html = environment().get_template(name).render(values)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def render_error(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+    return render(
+        request,
+        "error.html",
+        {"status": status, "title": title, "detail": detail},
+        status_code=status,
+    )

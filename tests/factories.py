@@ -1,0 +1,123 @@
+"""Factories with keyword defaults: `make_agency(session, code="310000")` and named agencies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from accord.agencies import service as agencies_service
+from accord.agencies.models import Agency, Level
+from accord.agencies.schemas import AgencyRecord
+
+# The agencies most tests talk about, by their short names.
+NAMED: dict[str, dict[str, Any]] = {
+    "MPS": {
+        "code": "MPS",
+        "prefix": "MPS",
+        "name_zh": "公安部",
+        "name_en": "Ministry of Public Security",
+        "level": "ministry",
+    },
+    "SH": {
+        "code": "310000",
+        "prefix": "SH",
+        "name_zh": "上海市公安局",
+        "name_en": "Shanghai PSB",
+        "level": "province",
+        "parent": "MPS",
+    },
+    "JS": {
+        "code": "320000",
+        "prefix": "JS",
+        "name_zh": "江苏省公安厅",
+        "name_en": "Jiangsu PSD",
+        "level": "province",
+        "parent": "MPS",
+    },
+    "ZJ": {
+        "code": "330000",
+        "prefix": "ZJ",
+        "name_zh": "浙江省公安厅",
+        "name_en": "Zhejiang PSD",
+        "level": "province",
+        "parent": "MPS",
+    },
+    "AH": {
+        "code": "340000",
+        "prefix": "AH",
+        "name_zh": "安徽省公安厅",
+        "name_en": "Anhui PSD",
+        "level": "province",
+        "parent": "MPS",
+    },
+    "HZ": {
+        "code": "330100",
+        "prefix": "ZJHZ",
+        "name_zh": "杭州市公安局",
+        "name_en": "Hangzhou PSB",
+        "level": "city",
+        "parent": "330000",
+    },
+    "PD": {
+        "code": "310115",
+        "prefix": "SHPD",
+        "name_zh": "上海市公安局浦东分局",
+        "name_en": "Pudong Branch",
+        "level": "county",
+        "parent": "310000",
+    },
+    "LJZ": {
+        "code": "310115-001",
+        "prefix": "SHPD01",
+        "name_zh": "陆家嘴派出所",
+        "name_en": "Lujiazui Police Station",
+        "level": "station",
+        "parent": "310115",
+    },
+    "HAN": {
+        "code": "VN-HAN",
+        "prefix": "VNHAN",
+        "name_zh": "河内市公安局",
+        "name_en": "Hanoi City Police",
+        "level": "foreign_capital",
+        "country": "VN",
+        "timezone": "Asia/Ho_Chi_Minh",
+    },
+}
+
+
+def record(**fields: Any) -> AgencyRecord:
+    return AgencyRecord.model_validate(fields)
+
+
+def make_agency(session: Session, **fields: Any) -> Agency:
+    """Create (or update) one agency through the import rules; its parent must exist."""
+    defaults: dict[str, Any] = {
+        "prefix": "T" + fields.get("code", "X").replace("-", "")[:8],
+        "level": Level.CITY,
+    }
+    rec = record(**{**defaults, **fields})
+    agencies_service.import_records(session, [(1, rec)])
+    return agencies_service.get_by_code(session, rec.code)
+
+
+def make_named(session: Session, *names: str) -> dict[str, Agency]:
+    """The named agencies (parents included), by short name."""
+    wanted = set(names or NAMED)
+    parents = {
+        "SH": "MPS",
+        "JS": "MPS",
+        "ZJ": "MPS",
+        "AH": "MPS",
+        "HZ": "ZJ",
+        "PD": "SH",
+        "LJZ": "PD",
+    }
+    for name in list(wanted):
+        while name in parents:
+            name = parents[name]
+            wanted.add(name)
+    records = [(i, record(**NAMED[n])) for i, n in enumerate(NAMED, start=1) if n in wanted]
+    agencies_service.import_records(session, records)
+    return {n: agencies_service.get_by_code(session, NAMED[n]["code"]) for n in wanted}
