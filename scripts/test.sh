@@ -43,7 +43,7 @@ echo "== lint: ruff check, ruff format --check, mypy --strict src"
 "$BIN/mypy" --strict src
 
 echo "== tests on SQLite (every test but the browser tests)"
-"$BIN/pytest" -n "$WORKERS" --db sqlite -m "not browser" -q
+"$BIN/pytest" -n "$WORKERS" --db sqlite -m "not browser"
 
 echo "== tests on PostgreSQL (the whole suite, browser tests in Debian's chromium included)"
-"$BIN/pytest" -n "$WORKERS" --db postgresql -q
+"$BIN/pytest" -n "$WORKERS" --db postgresql

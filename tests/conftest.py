@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from accord.core import migrate
 from accord.core.clock import FrozenClock, use_clock
 from accord.core.db import make_engine, reset_default_engine
+from accord.web import i18n
 from accord.web.app import create_app
 from accord.web.deps import get_session
 
@@ -47,6 +48,12 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "--db postgresql needs ACCORD_TEST_PG_URL (make test starts a cluster)"
         )
+
+
+@pytest.fixture(autouse=True)
+def _default_locale() -> None:
+    """Each test starts in the default UI language, whatever an earlier test switched to."""
+    i18n.set_locale(i18n.DEFAULT_LOCALE)
 
 
 @pytest.fixture(scope="session")

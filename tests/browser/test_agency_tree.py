@@ -38,7 +38,14 @@ def test_expand_a_branch_of_the_tree(page: Page) -> None:
     expect(zhejiang).to_have_attribute("aria-expanded", "false")
     zhejiang.get_by_role("button", name="展开下级机构").click()
     expect(zhejiang).to_have_attribute("aria-expanded", "true")
-    expect(zhejiang.locator('li[data-code="330100"]')).to_contain_text("杭州市公安局")
+    hangzhou = zhejiang.locator('li[data-code="330100"]')
+    expect(hangzhou).to_contain_text("杭州市公安局")
+    # The same button folds the branch away and opens it again without another request.
+    zhejiang.get_by_role("button", name="收起下级机构").click()
+    expect(zhejiang).to_have_attribute("aria-expanded", "false")
+    expect(hangzhou).to_be_hidden()
+    zhejiang.get_by_role("button", name="展开下级机构").click()
+    expect(hangzhou).to_be_visible()
 
 
 def test_header_search_goes_to_an_agency_by_code(page: Page) -> None:
