@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from accord.agencies import service
 from accord.agencies.models import Agency, Level
-from accord.agencies.schemas import AgencyOut, AgencyPage, Contact
+from accord.agencies.schemas import AgencyOut, AgencyPage
 from accord.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from accord.web.deps import DbSession
 from accord.web.problems import PROBLEM_RESPONSES
@@ -17,19 +17,8 @@ router = APIRouter(prefix="/agencies", tags=["agencies"], responses=PROBLEM_RESP
 
 
 def to_out(agency: Agency) -> AgencyOut:
-    return AgencyOut(
-        id=str(agency.id),
-        code=agency.code,
-        prefix=agency.prefix,
-        name_zh=agency.name_zh,
-        name_en=agency.name_en,
-        level=agency.level,
-        parent=agency.parent.code if agency.parent else None,
-        country=agency.country,
-        timezone=agency.timezone,
-        active=agency.active,
-        contacts=[Contact.model_validate(c) for c in agency.contacts],
-    )
+    record = service.to_record(agency).model_dump(exclude={"jurisdiction"})
+    return AgencyOut(id=str(agency.id), **record)
 
 
 @router.get("", response_model=AgencyPage)
