@@ -23,7 +23,6 @@ from accord.core.clock import FrozenClock, use_clock
 from accord.core.db import make_engine, reset_default_engine
 from accord.web import i18n
 from accord.web.app import create_app
-from accord.web.deps import get_session
 
 FROZEN_AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -155,13 +154,14 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def client(engine: Engine, session: Session) -> Iterator[TestClient]:
-    """The application, answering from the test's session."""
+    """The application, answering from the test's session.
+
+    Requests go through the real `get_session` (commit in the route, rollback on error, refusals
+    audited); its commits and rollbacks only move savepoints inside the test's transaction, so
+    test setup must be committed (the factories do) to survive a request that fails.
+    """
     app = create_app(engine=engine)
-
-    def _session() -> Iterator[Session]:
-        yield session
-
-    app.dependency_overrides[get_session] = _session
+    app.state.sessionmaker = lambda: session
     with TestClient(app) as test_client:
         yield test_client
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from accord.agencies import service as agencies_service
 from accord.agencies.models import Agency, Level
 from accord.agencies.schemas import AgencyRecord
+from accord.core.ids import uuid7
+from accord.security.actor import Actor, Grant, Role
+from accord.security.deps import optional_actor
 
 # The agencies most tests talk about, by their short names.
 NAMED: dict[str, dict[str, Any]] = {
@@ -99,6 +105,7 @@ def make_agency(session: Session, **fields: Any) -> Agency:
     }
     rec = record(**{**defaults, **fields})
     agencies_service.import_records(session, [(1, rec)])
+    session.commit()
     return agencies_service.get_by_code(session, rec.code)
 
 
@@ -120,4 +127,46 @@ def make_named(session: Session, *names: str) -> dict[str, Agency]:
             wanted.add(name)
     records = [(i, record(**NAMED[n])) for i, n in enumerate(NAMED, start=1) if n in wanted]
     agencies_service.import_records(session, records)
+    session.commit()
     return {n: agencies_service.get_by_code(session, NAMED[n]["code"]) for n in wanted}
+
+
+def make_actor(
+    agency: Agency | None,
+    *roles: Role,
+    username: str = "tester",
+    include_subordinates: bool = False,
+    zone_id: uuid.UUID | None = None,
+    scopes: frozenset[str] | None = None,
+    via: str = "session",
+) -> Actor:
+    """An actor of `agency` holding `roles` there (no user row; for service and route tests)."""
+    agency_id = agency.id if agency else None
+    grants = tuple(
+        Grant(
+            role=r, agency_id=agency_id, include_subordinates=include_subordinates, zone_id=zone_id
+        )
+        for r in roles
+    )
+    return Actor(
+        user_id=uuid7(),
+        username=username,
+        display_name=username,
+        agency_id=agency_id,
+        agency_code=agency.code if agency else None,
+        grants=grants,
+        via=via,
+        scopes=scopes,
+    )
+
+
+def act_as(client: TestClient, actor: Actor | None) -> None:
+    """Make every following request of `client` come from `actor` (None: signed out)."""
+
+    def _actor(request: Request) -> Actor | None:
+        request.state.actor = actor
+        return actor
+
+    app = client.app
+    assert isinstance(app, FastAPI)
+    app.dependency_overrides[optional_actor] = _actor

@@ -13,9 +13,14 @@ import typer
 from typer.exceptions import TyperException
 
 from accord.agencies.cli import app as agencies_app
+from accord.attachments.cli import app as attachments_app
+from accord.audit.cli import app as audit_app
 from accord.core.cliutil import cli_session, print_json
 from accord.core.db import default_engine
 from accord.core.errors import DomainError
+from accord.deadlines.cli import app as deadlines_app
+from accord.notify.cli import app as notify_app
+from accord.security.cli import app as users_app
 
 app = typer.Typer(
     help="Accord: police cooperation across jurisdictions.",
@@ -28,6 +33,11 @@ demo_app = typer.Typer(help="The demo data set.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(agencies_app, name="agencies")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(notify_app, name="notify")
+app.add_typer(attachments_app, name="attachments")
+app.add_typer(deadlines_app, name="calendar")
 
 
 @app.command()

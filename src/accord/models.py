@@ -6,4 +6,10 @@ from __future__ import annotations
 def load_all() -> None:
     """Import each module that declares tables; the import registers them on Base.metadata."""
     import accord.agencies.models
-    import accord.core.refs  # noqa: F401
+    import accord.attachments.models
+    import accord.audit.models
+    import accord.core.idempotency
+    import accord.core.refs
+    import accord.deadlines.models
+    import accord.notify.models
+    import accord.security.models  # noqa: F401

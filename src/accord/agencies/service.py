@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +107,13 @@ def child_counts(session: Session, agencies: Sequence[Agency]) -> dict[Any, int]
         .group_by(Agency.parent_id)
     )
     return dict(rows.all())
+
+
+def subtree_ids(session: Session, agency_id: uuid.UUID) -> set[uuid.UUID]:
+    """The agency and every agency below it (one recursive query, on either database)."""
+    tree = select(Agency.id).where(Agency.id == agency_id).cte("tree", recursive=True)
+    tree = tree.union_all(select(Agency.id).where(Agency.parent_id == tree.c.id))
+    return set(session.scalars(select(tree.c.id)))
 
 
 def count_by_level(session: Session) -> dict[Level, int]:

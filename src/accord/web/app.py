@@ -14,10 +14,20 @@ from sqlalchemy import Engine, text
 from accord import __version__
 from accord.agencies import api as agencies_api
 from accord.agencies import pages as agencies_pages
+from accord.attachments import api as attachments_api
+from accord.attachments import pages as attachments_pages
+from accord.audit import api as audit_api
+from accord.audit import pages as audit_pages
 from accord.core.config import Settings, get_settings
 from accord.core.db import default_engine, make_sessionmaker
+from accord.deadlines import api as deadlines_api
+from accord.deadlines import pages as deadlines_pages
+from accord.notify import api as notify_api
+from accord.notify import pages as notify_pages
 from accord.search import api as search_api
 from accord.search import pages as search_pages
+from accord.security import api as security_api
+from accord.security import pages as security_pages
 from accord.web import pages as web_pages
 from accord.web import problems
 from accord.web.middleware import LocaleMiddleware
@@ -44,9 +54,28 @@ def create_app(*, engine: Engine | None = None, settings: Settings | None = None
     problems.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    for router in (agencies_api.router, search_api.router):
+    api_routers = (
+        agencies_api.router,
+        search_api.router,
+        security_api.router,
+        audit_api.router,
+        notify_api.router,
+        attachments_api.router,
+        deadlines_api.router,
+    )
+    for router in api_routers:
         app.include_router(router, prefix="/api/v1")
-    for router in (web_pages.router, agencies_pages.router, search_pages.router):
+    page_routers = (
+        web_pages.router,
+        agencies_pages.router,
+        search_pages.router,
+        security_pages.router,
+        audit_pages.router,
+        notify_pages.router,
+        attachments_pages.router,
+        deadlines_pages.router,
+    )
+    for router in page_routers:
         app.include_router(router)
 
     @app.get("/api/v1/docs", include_in_schema=False)

@@ -1,4 +1,9 @@
-"""FastAPI dependencies: the database session of a request, and the request's language."""
+"""FastAPI dependencies: the database session of a request.
+
+The route commits once when it changes data. On any error the session rolls back; a refused
+permission is then recorded as an audit event in its own small transaction, so that the
+refusal is on file even though the request changed nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,16 @@ from sqlalchemy.orm import Session
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request. Routes that change data commit once; anything else rolls back."""
     session: Session = request.app.state.sessionmaker()
     try:
         yield session
+    except Exception as exc:
+        session.rollback()
+        from accord.security.denials import record_denial
+
+        if record_denial(session, request, exc):
+            session.commit()
+        raise
     finally:
         session.rollback()
         session.close()

@@ -18,7 +18,16 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, se
 from accord.core.config import get_settings
 from accord.web import i18n
 
-TEMPLATE_PACKAGES = ("accord.web", "accord.agencies", "accord.search")
+TEMPLATE_PACKAGES = (
+    "accord.web",
+    "accord.agencies",
+    "accord.search",
+    "accord.security",
+    "accord.audit",
+    "accord.notify",
+    "accord.attachments",
+    "accord.deadlines",
+)
 
 
 @cache

@@ -1,0 +1,5 @@
+"""`accord attachments ...` commands."""
+
+import typer
+
+app = typer.Typer(help="attachments", no_args_is_help=True)

@@ -1,0 +1,1 @@
+"""Stored files, content-addressed by SHA-256."""

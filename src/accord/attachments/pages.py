@@ -1,0 +1,5 @@
+"""attachments pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

@@ -1,0 +1,1 @@
+"""Idempotency-Key handling for creating POSTs: a retried request never creates twice."""

@@ -1,0 +1,1 @@
+"""Deadlines: the business calendar, SLA clocks, reminders and escalation."""

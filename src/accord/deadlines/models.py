@@ -1,0 +1,1 @@
+"""Business calendar days, SLA clocks and their reminders and escalations."""

@@ -1,0 +1,1 @@
+"""Notifications: an outbox delivered after commit to inboxes, live pages, e-mail and webhooks."""

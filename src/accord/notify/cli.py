@@ -1,0 +1,5 @@
+"""`accord notify ...` commands."""
+
+import typer
+
+app = typer.Typer(help="notify", no_args_is_help=True)

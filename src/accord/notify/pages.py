@@ -1,0 +1,5 @@
+"""notify pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

@@ -1,0 +1,1 @@
+"""Users, role grants, web sessions and API tokens."""

@@ -1,0 +1,120 @@
+"""The one policy module: every route, query and service asks it who may do what.
+
+Three places check, one policy (STYLE.md): a route declares the permission it needs
+(`security.deps.require`), list queries are scoped with `agencies_in_scope`, and services check
+the specific object with `require_agency` / `require`. A refusal raises `PermissionDenied`,
+which the web layer and the CLI render as a 403 and record as an audit event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Final
+
+from sqlalchemy.orm import Session
+
+from accord.core.errors import Forbidden
+from accord.security.actor import Actor, Role
+
+ALL: Final = None  # "every agency", as returned by agencies_in_scope for platform-wide roles
+
+EVERYONE = frozenset(Role)
+ADMINS = frozenset({Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN})
+
+# permission -> the roles that hold it. Object-level rules (which agency) come on top.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "directory.read": EVERYONE,
+    "profile.manage_own": EVERYONE,
+    "tokens.manage_own": EVERYONE,
+    "inbox.read_own": EVERYONE,
+    "users.read": ADMINS,
+    "users.manage": ADMINS,
+    "tokens.manage": ADMINS,
+    "webhooks.manage": ADMINS,
+    "audit.read": frozenset({Role.AUDITOR, Role.PLATFORM_ADMIN}),
+    "audit.verify": frozenset({Role.AUDITOR, Role.PLATFORM_ADMIN}),
+    "calendar.manage": frozenset({Role.PLATFORM_ADMIN}),
+    "agencies.manage": ADMINS,
+}
+
+# Roles whose scope is the whole platform, whatever agency the grant names.
+PLATFORM_ROLES = frozenset({Role.PLATFORM_ADMIN})
+
+
+class PermissionDenied(Forbidden):
+    code = "permission_denied"
+    title = "Permission denied"
+
+
+def roles_for(permission: str) -> frozenset[Role]:
+    try:
+        return PERMISSIONS[permission]
+    except KeyError:
+        raise ValueError(f"unknown permission {permission!r}") from None
+
+
+def _token_allows(actor: Actor, permission: str) -> bool:
+    if actor.scopes is None:
+        return True
+    domain = permission.split(".", 1)[0]
+    return permission in actor.scopes or f"{domain}.*" in actor.scopes or "*" in actor.scopes
+
+
+def allows(actor: Actor, permission: str) -> bool:
+    """Whether the actor holds `permission` anywhere (no object in view yet)."""
+    if actor.is_system:
+        return True
+    wanted = roles_for(permission)
+    return _token_allows(actor, permission) and any(g.role in wanted for g in actor.grants)
+
+
+def require(actor: Actor, permission: str) -> None:
+    if not allows(actor, permission):
+        raise PermissionDenied(f"{actor.username} may not {permission}", permission=permission)
+
+
+def agencies_in_scope(session: Session, actor: Actor, permission: str) -> set[uuid.UUID] | None:
+    """The agencies in which the actor holds `permission`; `ALL` (None) for platform-wide roles."""
+    if actor.is_system:
+        return ALL
+    wanted = roles_for(permission)
+    if not _token_allows(actor, permission):
+        return set()
+    scope: set[uuid.UUID] = set()
+    for grant in actor.grants:
+        if grant.role not in wanted:
+            continue
+        if grant.role in PLATFORM_ROLES:
+            return ALL
+        if grant.agency_id is None:
+            continue
+        if grant.include_subordinates:
+            scope |= _subtree(session, grant.agency_id)
+        else:
+            scope.add(grant.agency_id)
+    return scope
+
+
+def in_scope(scope: set[uuid.UUID] | None, agency_id: uuid.UUID | None) -> bool:
+    return scope is ALL or (agency_id is not None and agency_id in scope)
+
+
+def require_agency(
+    session: Session, actor: Actor, permission: str, agency_id: uuid.UUID | None
+) -> None:
+    """Refuse unless the actor holds `permission` for that agency."""
+    if not in_scope(agencies_in_scope(session, actor, permission), agency_id):
+        raise PermissionDenied(
+            f"{actor.username} may not {permission} for that agency", permission=permission
+        )
+
+
+def _subtree(session: Session, agency_id: uuid.UUID) -> set[uuid.UUID]:
+    from accord.agencies import service as agencies_service
+
+    return agencies_service.subtree_ids(session, agency_id)
+
+
+def any_role(actor: Actor, roles: Iterable[Role]) -> bool:
+    return actor.has_role(*roles)
