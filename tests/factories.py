@@ -13,8 +13,11 @@ from accord.agencies import service as agencies_service
 from accord.agencies.models import Agency, Level
 from accord.agencies.schemas import AgencyRecord
 from accord.core.ids import uuid7
+from accord.security import service as security_service
+from accord.security import tokens as security_tokens
 from accord.security.actor import Actor, Grant, Role
 from accord.security.deps import optional_actor
+from accord.security.service import NewUser
 
 # The agencies most tests talk about, by their short names.
 NAMED: dict[str, dict[str, Any]] = {
@@ -138,7 +141,7 @@ def make_actor(
     include_subordinates: bool = False,
     zone_id: uuid.UUID | None = None,
     scopes: frozenset[str] | None = None,
-    via: str = "session",
+    via: str = "test",
 ) -> Actor:
     """An actor of `agency` holding `roles` there (no user row; for service and route tests)."""
     agency_id = agency.id if agency else None
@@ -170,3 +173,54 @@ def act_as(client: TestClient, actor: Actor | None) -> None:
     app = client.app
     assert isinstance(app, FastAPI)
     app.dependency_overrides[optional_actor] = _actor
+
+
+def csrf(client: TestClient, path: str = "/") -> str:
+    """The CSRF token a page hands its forms (the client keeps the matching cookie)."""
+    import re
+
+    page = client.get(path)
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_user(
+    session: Session,
+    username: str,
+    agency_code: str,
+    *roles: Role,
+    include_subordinates: bool = False,
+    password: str = PASSWORD,
+) -> NewUser:
+    """A real user (password hashed, TOTP secret when a role needs it), committed."""
+    created = security_service.create_user(
+        session,
+        Actor.system("test-setup"),
+        username=username,
+        display_name=username.title(),
+        agency_code=agency_code,
+        email=f"{username}@example.gov.cn",
+        password=password,
+        roles=roles,
+        include_subordinates=include_subordinates,
+    )
+    session.commit()
+    return created
+
+
+def bearer(session: Session, username: str, *scopes: str) -> dict[str, str]:
+    """Authorization headers with a fresh API token of `username`."""
+    user = security_service.get_user(session, username)
+    issued = security_tokens.create(
+        session,
+        security_service.actor_for(user, via="test"),
+        username=username,
+        name="test",
+        scopes=list(scopes) or ["*"],
+    )
+    session.commit()
+    return {"Authorization": f"Bearer {issued.token}"}

@@ -90,8 +90,39 @@ def demo_load(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     else:
         typer.echo(
             f"demo agencies: {summary.agencies_created} created, "
-            f"{summary.agencies_updated} updated, {summary.agencies_unchanged} unchanged"
+            f"{summary.agencies_updated} updated, {summary.agencies_unchanged} unchanged; "
+            f"demo users: {summary.users_created} created"
         )
+
+
+@demo_app.command("logins")
+def demo_logins() -> None:
+    """Print the demo sign-ins with each user's current TOTP code (demo users only)."""
+    from accord import demo
+    from accord.core import clock
+    from accord.security import totp
+
+    typer.echo(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
+    for username, _name, code, roles, _below in demo.DEMO_USERS:
+        secret = demo.demo_totp_secret(username)
+        needs = any(r.value != "agency_admin" for r in roles)
+        now_code = totp.code_at(secret, clock.now()) if needs else "(no TOTP)"
+        role_names = ",".join(r.value for r in roles)
+        typer.echo(f"  {username:<16} {code:<8} {role_names:<22} TOTP now: {now_code}")
+
+
+def _audit_refusal(exc: DomainError, argv: list[str] | None) -> None:
+    """A refused command is on file like a refused request: an `access.denied` event."""
+    from accord.security.denials import write_denial
+    from accord.security.policy import PermissionDenied
+
+    if not isinstance(exc, PermissionDenied) or exc.actor is None:
+        return
+    words = argv if argv is not None else sys.argv[1:]
+    command = " ".join(w for w in words if not w.startswith("-"))[:60]
+    with cli_session() as session:
+        write_denial(session, exc.actor, exc, where=f"cli {command}")
+        session.commit()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, standalone_mode=False)
     except DomainError as exc:
+        _audit_refusal(exc, argv)
         typer.echo(f"error: {exc.detail}", err=True)
         return 1
     except typer.Exit as exc:

@@ -5,12 +5,42 @@ Loading is idempotent: each domain's loader upserts by natural key, so a second 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 from importlib import resources
 
 from sqlalchemy.orm import Session
 
 from accord.agencies import service as agencies_service
+from accord.security import service as security_service
+from accord.security.actor import Actor, Role
+
+DEMO_PASSWORD = "accord-demo-2026"  # noqa: S105  (published in the README; demo data only)
+
+# username, display name, agency code, roles, roles cover subordinates
+DEMO_USERS: tuple[tuple[str, str, str, tuple[Role, ...], bool], ...] = (
+    ("admin", "平台管理员 Platform Admin", "MPS", (Role.PLATFORM_ADMIN,), False),
+    ("auditor", "审计员 Auditor", "MPS", (Role.AUDITOR,), False),
+    ("sh.officer", "王磊 Wang Lei", "310000", (Role.OFFICER,), False),
+    ("sh.investigator", "陈静 Chen Jing", "310115", (Role.INVESTIGATOR, Role.ANALYST), False),
+    ("sh.liaison", "李娜 Li Na", "310000", (Role.LIAISON,), False),
+    ("sh.admin", "赵刚 Zhao Gang", "310000", (Role.AGENCY_ADMIN,), True),
+    ("js.officer", "周涛 Zhou Tao", "320000", (Role.OFFICER,), False),
+    ("js.liaison", "吴敏 Wu Min", "320000", (Role.LIAISON,), False),
+    ("zj.liaison", "孙丽 Sun Li", "330000", (Role.LIAISON,), False),
+    ("zj.commander", "郑伟 Zheng Wei", "330000", (Role.COMMANDER,), True),
+    ("zj.admin", "钱峰 Qian Feng", "330000", (Role.AGENCY_ADMIN,), True),
+    ("hz.officer", "林晓 Lin Xiao", "330100", (Role.OFFICER,), False),
+    ("ah.liaison", "何勇 He Yong", "340000", (Role.LIAISON,), False),
+    ("han.liaison", "Nguyễn Văn An", "VN-HAN", (Role.LIAISON,), False),
+)
+
+
+def demo_totp_secret(username: str) -> str:
+    """The fixed TOTP secret of a demo user (listed in the README so testers can sign in)."""
+    digest = hashlib.sha256(f"accord-demo-totp:{username}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
 
 
 @dataclass(frozen=True)
@@ -18,6 +48,7 @@ class DemoSummary:
     agencies_created: int
     agencies_updated: int
     agencies_unchanged: int
+    users_created: int
 
 
 def demo_agency_lines() -> list[str]:
@@ -30,4 +61,33 @@ def demo_agency_lines() -> list[str]:
 def load(session: Session) -> DemoSummary:
     """Load the demo into the database behind `session` (the caller commits)."""
     result = agencies_service.import_lines(session, demo_agency_lines())
-    return DemoSummary(result.created, result.updated, result.unchanged)
+    loader = Actor.system("demo-loader")
+    users = _users(session, loader)
+    return DemoSummary(result.created, result.updated, result.unchanged, users)
+
+
+def _users(session: Session, loader: Actor) -> int:
+    created = 0
+    for username, name, code, roles, below in DEMO_USERS:
+        try:
+            security_service.get_user(session, username)
+            continue
+        except security_service.UserNotFound:
+            pass
+        security_service.create_user(
+            session,
+            loader,
+            username=username,
+            display_name=name,
+            agency_code=code,
+            email=f"{username}@example.gov.cn",
+            password=DEMO_PASSWORD,
+            roles=roles,
+            include_subordinates=below,
+            totp_secret=demo_totp_secret(username)
+            if any(r is not Role.AGENCY_ADMIN for r in roles)
+            else None,
+            locale="en" if code == "VN-HAN" else "zh",
+        )
+        created += 1
+    return created

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from accord.web.app import STATIC_DIR
-from tests.factories import make_named
+from tests.factories import csrf, make_named
 
 ZH = {"Accept-Language": "zh-CN"}
 
@@ -69,15 +69,22 @@ def test_find_live_results_and_exact_code_redirect(client: TestClient, agencies:
 
 
 def test_language_switch_is_remembered(client: TestClient, agencies: None) -> None:
+    token = csrf(client)
     switched = client.post(
-        "/lang", data={"lang": "en", "next": "/agencies"}, follow_redirects=False
+        "/lang",
+        data={"lang": "en", "next": "/agencies", "csrf_token": token},
+        follow_redirects=False,
     )
     assert switched.status_code == 303
     assert switched.headers["location"] == "/agencies"
     assert "accord_lang=en" in switched.headers["set-cookie"]
     page = client.get("/agencies", headers=ZH)  # the remembered choice beats the browser's
     assert "Agency tree" in page.text
-    htmx = client.post("/lang", data={"lang": "zh", "next": "/"}, headers={"HX-Request": "true"})
+    htmx = client.post(
+        "/lang",
+        data={"lang": "zh", "next": "/"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
     assert htmx.headers["HX-Redirect"] == "/"
 
 
@@ -85,13 +92,29 @@ def test_language_switch_is_remembered(client: TestClient, agencies: None) -> No
     "target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]
 )
 def test_language_switch_never_leaves_the_site(client: TestClient, target: str) -> None:
-    response = client.post("/lang", data={"lang": "en", "next": target}, follow_redirects=False)
+    response = client.post(
+        "/lang",
+        data={"lang": "en", "next": target, "csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
     assert response.headers["location"] == "/"
 
 
 def test_unknown_language_is_ignored(client: TestClient) -> None:
-    response = client.post("/lang", data={"lang": "xx", "next": "/"}, follow_redirects=False)
+    token = csrf(client)
+    response = client.post(
+        "/lang", data={"lang": "xx", "next": "/", "csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 303
     assert "set-cookie" not in response.headers
+
+
+def test_a_form_post_without_its_csrf_token_is_refused(client: TestClient) -> None:
+    csrf(client)
+    for data in ({"lang": "en"}, {"lang": "en", "csrf_token": "forged"}):
+        response = client.post("/lang", data=data, follow_redirects=False)
+        assert response.status_code == 403
+        assert "accord_lang" not in response.headers.get("set-cookie", "")
 
 
 def test_a_mangled_cookie_does_not_break_the_page(client: TestClient, agencies: None) -> None:

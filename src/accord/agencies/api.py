@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from accord.agencies import service
 from accord.agencies.models import Agency, Level
-from accord.agencies.schemas import AgencyOut, AgencyPage
+from accord.agencies.schemas import AgencyOut, AgencyPage, Contact
 from accord.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from accord.security.actor import Actor
+from accord.security.deps import OptionalActor, require
 from accord.web.deps import DbSession
 from accord.web.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/agencies", tags=["agencies"], responses=PROBLEM_RESPONSES)
 
 
-def to_out(agency: Agency) -> AgencyOut:
+def to_out(agency: Agency, *, contacts: bool = True) -> AgencyOut:
+    """The API view of an agency; contact points only for signed-in users of partner agencies."""
     record = service.to_record(agency).model_dump(exclude={"jurisdiction"})
+    if not contacts:
+        record["contacts"] = []
     return AgencyOut(id=str(agency.id), **record)
 
 
 @router.get("", response_model=AgencyPage)
 def list_agencies(
     session: DbSession,
+    actor: OptionalActor,
     parent: Annotated[
         str | None, Query(description="Only the direct subordinates of this code")
     ] = None,
@@ -39,16 +45,33 @@ def list_agencies(
     page = service.list_agencies(
         session, parent=parent, level=level, country=country, query=q, cursor=cursor, limit=limit
     )
-    return AgencyPage(items=[to_out(a) for a in page.items], next_cursor=page.next_cursor)
+    shown = actor is not None
+    return AgencyPage(
+        items=[to_out(a, contacts=shown) for a in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.get("/{code}", response_model=AgencyOut)
-def get_agency(session: DbSession, code: str) -> AgencyOut:
-    """One agency by its code."""
-    return to_out(service.get_by_code(session, code))
+def get_agency(session: DbSession, actor: OptionalActor, code: str) -> AgencyOut:
+    """One agency by its code; its contact points when the caller is signed in."""
+    return to_out(service.get_by_code(session, code), contacts=actor is not None)
 
 
 @router.get("/{code}/children", response_model=list[AgencyOut])
-def get_children(session: DbSession, code: str) -> list[AgencyOut]:
+def get_children(session: DbSession, actor: OptionalActor, code: str) -> list[AgencyOut]:
     """The direct subordinates of an agency."""
-    return [to_out(a) for a in service.children(session, service.get_by_code(session, code))]
+    kids = service.children(session, service.get_by_code(session, code))
+    return [to_out(a, contacts=actor is not None) for a in kids]
+
+
+@router.put("/{code}/contacts", response_model=AgencyOut)
+def put_contacts(
+    session: DbSession,
+    actor: Annotated[Actor, Depends(require("agencies.manage"))],
+    code: str,
+    contacts: list[Contact],
+) -> AgencyOut:
+    """Replace the agency's contact points (its admins, or admins of an agency above it)."""
+    agency = service.set_contacts(session, actor, code, contacts)
+    session.commit()
+    return to_out(agency)

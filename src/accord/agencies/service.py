@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,9 +22,12 @@ from sqlalchemy.orm import Session
 
 from accord.agencies.models import ALLOWED_PARENTS, Agency, AgencyContact, Level
 from accord.agencies.schemas import AgencyRecord, Contact
+from accord.audit import service as audit
 from accord.core.errors import InvalidInput, NotFound
 from accord.core.ids import uuid7
 from accord.core.pagination import DEFAULT_LIMIT, Page, paginate
+from accord.security import policy
+from accord.security.actor import Actor
 
 
 class AgencyNotFound(NotFound):
@@ -162,6 +166,36 @@ def _escape_like(text: str) -> str:
 def _tree_order() -> tuple[Any, ...]:
     # The Ministry's tree first, then foreign police, each in code order.
     return (case((Agency.level == Level.MINISTRY, 0), else_=1), Agency.code)
+
+
+# --- contact points ------------------------------------------------------------------------
+
+
+def current_contacts(agency: Agency, on: date) -> list[AgencyContact]:
+    """The contact points in force on `on` (an acting liaison only during the absence)."""
+    return [
+        c
+        for c in agency.contacts
+        if (c.valid_from is None or c.valid_from <= on) and (c.valid_to is None or on <= c.valid_to)
+    ]
+
+
+def set_contacts(session: Session, actor: Actor, code: str, contacts: Sequence[Contact]) -> Agency:
+    """Replace an agency's contact points: its own admins and those of agencies above it."""
+    agency = get_by_code(session, code)
+    policy.require_agency(session, actor, "agencies.manage", agency.id)
+    before = [Contact.model_validate(c).model_dump(mode="json") for c in agency.contacts]
+    agency.contacts = [AgencyContact(position=i, **c.model_dump()) for i, c in enumerate(contacts)]
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        action="agency.set_contacts",
+        object_type="agency",
+        object_id=agency.code,
+        detail={"before": before, "after": [c.model_dump(mode="json") for c in contacts]},
+    )
+    return agency
 
 
 # --- the code scheme ------------------------------------------------------------------------

@@ -12,6 +12,8 @@ import typer
 from sqlalchemy.orm import Session
 
 from accord.core.db import default_engine, make_sessionmaker
+from accord.core.errors import DomainError
+from accord.security.actor import Actor
 
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
@@ -48,3 +50,28 @@ def read_lines(path: str) -> list[str]:
         raise fail(f"cannot read {path}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise fail(f"{path} is not UTF-8 text") from exc
+
+
+class UnknownActor(DomainError):
+    status = 401
+    code = "unknown_actor"
+    title = "Unknown acting user"
+
+
+def cli_actor(session: Session, username: str | None) -> Actor:
+    """The actor a data-changing command acts as (`--as USERNAME`): an active user, or refused.
+
+    The command line runs on the server with the database's credentials, so it asks for no
+    password; what `--as` buys is that every audit event names a person.
+    """
+    if not username:
+        raise UnknownActor("say who is acting: --as USERNAME", field="as")
+    from accord.security import service as security_service
+
+    try:
+        user = security_service.get_user(session, username)
+    except DomainError as exc:
+        raise UnknownActor(f"--as {username}: no such user", field="as") from exc
+    if not user.active:
+        raise UnknownActor(f"--as {username}: the user is deactivated", field="as")
+    return security_service.actor_for(user, via="cli")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from accord.search import service
+from accord.security.deps import OptionalActor
 from accord.web.deps import DbSession
 from accord.web.htmx import redirect
 from accord.web.templating import render
@@ -17,7 +18,10 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/search", response_class=HTMLResponse, response_model=None)
 def search_page(
-    request: Request, session: DbSession, q: Annotated[str, Query(max_length=100)] = ""
+    request: Request,
+    session: DbSession,
+    actor: OptionalActor,
+    q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
     hits = service.search(session, q)
     # A reference number or an exact agency code names one object: go straight to it.

@@ -14,16 +14,21 @@ def record_denial(session: Session, request: Request, exc: BaseException) -> boo
     """Record `exc` if it is a refused permission; True if an event was written."""
     if not isinstance(exc, PermissionDenied):
         return False
-    actor = getattr(request.state, "actor", None)
+    actor = exc.actor or getattr(request.state, "actor", None)
     if not isinstance(actor, Actor):
         return False
+    write_denial(session, actor, exc, where=f"{request.method} {request.url.path}")
+    return True
+
+
+def write_denial(session: Session, actor: Actor, exc: PermissionDenied, *, where: str) -> None:
+    """The `access.denied` event of one refusal (web route or CLI command)."""
     audit.record(
         session,
         actor,
         action="access.denied",
         object_type="route",
-        object_id=f"{request.method} {request.url.path}"[:64],
+        object_id=where[:64],
         outcome="denied",
         detail={"permission": str(exc.data.get("permission", "")), "reason": exc.detail},
     )
-    return True

@@ -60,3 +60,10 @@ def require(permission: str) -> Callable[..., Actor]:
 
     dependency.__name__ = f"require_{permission.replace('.', '_')}"
     return dependency
+
+
+async def csrf_protect(request: Request, actor: OptionalActor) -> None:
+    """Global dependency: every state-changing browser request carries its CSRF token."""
+    from accord.security import auth
+
+    await auth.check_csrf(request, actor)

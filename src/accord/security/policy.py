@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.verify": frozenset({Role.AUDITOR, Role.PLATFORM_ADMIN}),
     "calendar.manage": frozenset({Role.PLATFORM_ADMIN}),
     "agencies.manage": ADMINS,
+    "attachments.upload": EVERYONE,
+    "work.read_own": EVERYONE,
 }
 
 # Roles whose scope is the whole platform, whatever agency the grant names.
@@ -45,6 +47,10 @@ PLATFORM_ROLES = frozenset({Role.PLATFORM_ADMIN})
 class PermissionDenied(Forbidden):
     code = "permission_denied"
     title = "Permission denied"
+
+    def __init__(self, detail: str, *, actor: Actor | None = None, **data: Any) -> None:
+        super().__init__(detail, **data)
+        self.actor = actor  # who was refused, so the refusal can be audited
 
 
 def roles_for(permission: str) -> frozenset[Role]:
@@ -71,7 +77,9 @@ def allows(actor: Actor, permission: str) -> bool:
 
 def require(actor: Actor, permission: str) -> None:
     if not allows(actor, permission):
-        raise PermissionDenied(f"{actor.username} may not {permission}", permission=permission)
+        raise PermissionDenied(
+            f"{actor.username} may not {permission}", actor=actor, permission=permission
+        )
 
 
 def agencies_in_scope(session: Session, actor: Actor, permission: str) -> set[uuid.UUID] | None:
@@ -106,7 +114,9 @@ def require_agency(
     """Refuse unless the actor holds `permission` for that agency."""
     if not in_scope(agencies_in_scope(session, actor, permission), agency_id):
         raise PermissionDenied(
-            f"{actor.username} may not {permission} for that agency", permission=permission
+            f"{actor.username} may not {permission} for that agency",
+            actor=actor,
+            permission=permission,
         )
 
 

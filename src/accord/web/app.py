@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -28,6 +28,7 @@ from accord.search import api as search_api
 from accord.search import pages as search_pages
 from accord.security import api as security_api
 from accord.security import pages as security_pages
+from accord.security.deps import csrf_protect
 from accord.web import pages as web_pages
 from accord.web import problems
 from accord.web.middleware import LocaleMiddleware
@@ -46,6 +47,7 @@ def create_app(*, engine: Engine | None = None, settings: Settings | None = None
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        dependencies=[Depends(csrf_protect)],
     )
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)

@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from accord.agencies import service as agencies_service
 from accord.agencies.models import Level
+from accord.security import service as security_service
+from accord.security.deps import OptionalActor
 from accord.web.deps import DbSession
 from accord.web.htmx import redirect
 from accord.web.i18n import LOCALES
@@ -22,24 +24,32 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: DbSession) -> HTMLResponse:
+def home(request: Request, session: DbSession, actor: OptionalActor) -> HTMLResponse:
     counts = agencies_service.count_by_level(session)
     return render(request, "home.html", {"counts": counts, "levels": list(Level)})
 
 
 @router.post("/lang")
 def switch_language(
-    request: Request, lang: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+    request: Request,
+    session: DbSession,
+    actor: OptionalActor,
+    lang: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Switch the UI language and remember the choice; back to the page the user was on."""
-    target = _local_path(next)
+    """Switch the UI language and remember it: in a cookie, and for a signed-in user in their
+    profile, so it follows them to another browser."""
+    target = local_path(next)
     response = redirect(request, target)
     if lang in LOCALES:
         response.set_cookie(LOCALE_COOKIE, lang, max_age=ONE_YEAR, httponly=True, samesite="lax")
+        if actor is not None:
+            security_service.set_locale(session, actor, lang)
+            session.commit()
     return response
 
 
-def _local_path(url: str) -> str:
+def local_path(url: str) -> str:
     # Only same-site paths: a crafted `next` must not send the user to another host.
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):

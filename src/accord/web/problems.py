@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from accord.core.errors import DomainError
@@ -52,6 +53,10 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, DomainError)
         if is_api(request):
             return problem_response(exc.problem(), request)
+        if exc.status == 401:
+            # A page that needs a signed-in user sends the visitor to sign in, then back.
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
         return render_error(request, exc.status, exc.title, exc.detail)
 
     async def on_validation_error(request: Request, exc: Exception) -> Response:

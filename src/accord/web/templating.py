@@ -6,6 +6,7 @@ shared partials live in `accord/web/templates/`. Autoescaping is always on.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -67,18 +68,33 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """Render a page or partial in the request's language."""
+    from accord.security import auth, policy
+
     locale = getattr(request.state, "locale", i18n.DEFAULT_LOCALE)
     i18n.set_locale(locale)
+    actor = getattr(request.state, "actor", None)
+    csrf_token = auth.csrf_token_for(request)
+    new_login_csrf = None
+    if csrf_token is None:
+        # Forms shown before sign-in (login, language) carry a token tied to a cookie.
+        csrf_token = new_login_csrf = secrets.token_urlsafe(32)
     values = {
         "request": request,
         "lang": locale,
         "is_htmx": request.headers.get("HX-Request") == "true",
-        "current_user": getattr(request.state, "user", None),
+        "current_user": actor,
+        "can": (lambda permission: actor is not None and policy.allows(actor, permission)),
+        "csrf_token": csrf_token,
         "handling_code": None,
     }
     values.update(context or {})
     html = environment().get_template(name).render(values)
-    return HTMLResponse(html, status_code=status_code, headers=headers)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    if new_login_csrf is not None:
+        response.set_cookie(
+            auth.LOGIN_CSRF_COOKIE, new_login_csrf, httponly=True, samesite="lax", max_age=12 * 3600
+        )
+    return response
 
 
 def render_error(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
