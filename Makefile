@@ -21,6 +21,8 @@ demo: install
 	mkdir -p $(DEMO_DIR)
 	ACCORD_DATA_DIR=$(DEMO_DIR) $(BIN)/accord db upgrade
 	ACCORD_DATA_DIR=$(DEMO_DIR) $(BIN)/accord demo load
+	@ACCORD_DATA_DIR=$(DEMO_DIR) $(BIN)/accord demo logins
+	@echo "Open http://$(HOST):$(PORT)/ (TOTP codes change every 30 s: run '.venv/bin/accord demo logins' again)"
 	ACCORD_DATA_DIR=$(DEMO_DIR) $(BIN)/accord serve --host $(HOST) --port $(PORT)
 
 lint: install

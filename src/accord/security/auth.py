@@ -48,17 +48,15 @@ def actor_from_request(session: Session, request: Request) -> Actor | None:
     session.commit()  # keeps last_seen_at, or the end of a session that timed out
     if web_session is None:
         return None
-    request.state.web_session = web_session
+    # A plain string: error pages render it after the request's session has rolled back.
+    request.state.csrf_token = web_session.csrf_token
     return actor_for(web_session.user, via="session", client_addr=client_addr(request))
 
 
 def csrf_token_for(request: Request) -> str | None:
     """The CSRF token pages must embed: the session's, or the pre-login cookie's."""
-    web_session = getattr(request.state, "web_session", None)
-    if web_session is not None:
-        token: str = web_session.csrf_token
-        return token
-    return request.cookies.get(LOGIN_CSRF_COOKIE)
+    token: str | None = getattr(request.state, "csrf_token", None)
+    return token or request.cookies.get(LOGIN_CSRF_COOKIE)
 
 
 async def check_csrf(request: Request, actor: Actor | None) -> None:

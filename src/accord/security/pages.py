@@ -64,7 +64,7 @@ def login(
         return render(
             request,
             "security/login.html",
-            {"next": target, "error": exc.detail, "username": username},
+            {"next": target, "error": exc, "username": username},
             status_code=exc.status,
         )
     session.commit()
@@ -112,7 +112,7 @@ def totp_check(
         return render(
             request,
             "security/totp.html",
-            {"next": target, "error": exc.detail},
+            {"next": target, "error": exc},
             status_code=exc.status,
         )
     session.commit()
