@@ -75,3 +75,30 @@ def test_openapi_lists_the_routes_and_problem_responses(client: TestClient) -> N
     assert "/api/v1/search" in spec["paths"]
     responses = spec["paths"]["/api/v1/agencies/{code}"]["get"]["responses"]
     assert "application/problem+json" in responses["404"]["content"]
+
+
+def test_bad_contact_points_are_refused_and_nothing_changes(
+    client: TestClient, session: Session
+) -> None:
+    from accord.security.actor import Role
+    from tests.factories import bearer, make_user
+
+    make_named(session, "SH")
+    make_user(session, "sh.admin", "310000", Role.AGENCY_ADMIN)
+    admin = bearer(session, "sh.admin")
+    good = [
+        {"kind": "duty_desk", "label_zh": "值班室", "phone": "+86 21 5550 0110", "hours": "24/7"}
+    ]
+    assert (
+        client.put("/api/v1/agencies/310000/contacts", json=good, headers=admin).status_code == 200
+    )
+    for bad, field in [
+        ([{"kind": "hotline", "phone": "1"}], "0.kind"),
+        ([{"kind": "acting_liaison", "valid_from": "2026-12-10", "valid_to": "2026-12-01"}], "0"),
+        ([{"kind": "liaison", "phone": "x" * 41}], "0.phone"),
+    ]:
+        response = client.put("/api/v1/agencies/310000/contacts", json=bad, headers=admin)
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == field
+    contacts = client.get("/api/v1/agencies/310000", headers=admin).json()["contacts"]
+    assert [c["phone"] for c in contacts] == ["+86 21 5550 0110"]
