@@ -102,3 +102,29 @@ def test_bad_contact_points_are_refused_and_nothing_changes(
         assert response.json()["errors"][0]["field"] == field
     contacts = client.get("/api/v1/agencies/310000", headers=admin).json()["contacts"]
     assert [c["phone"] for c in contacts] == ["+86 21 5550 0110"]
+
+
+def test_if_match_refuses_a_stale_contact_update(client: TestClient, session: Session) -> None:
+    from accord.security.actor import Role
+    from tests.factories import bearer, make_user
+
+    make_named(session, "SH")
+    make_user(session, "sh.admin", "310000", Role.AGENCY_ADMIN)
+    admin = bearer(session, "sh.admin")
+    etag = client.get("/api/v1/agencies/310000", headers=admin).headers["etag"]
+    first = [{"kind": "duty_desk", "phone": "+86 21 5550 0110", "hours": "24/7"}]
+    changed = client.put(
+        "/api/v1/agencies/310000/contacts", json=first, headers={**admin, "If-Match": etag}
+    )
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+    stale = client.put(
+        "/api/v1/agencies/310000/contacts",
+        json=[{"kind": "liaison", "phone": "+86 21 5550 0111"}],
+        headers={**admin, "If-Match": etag},
+    )
+    assert stale.status_code == 412
+    assert stale.headers["content-type"] == PROBLEM
+    assert stale.json()["code"] == "stale_object"
+    kept = client.get("/api/v1/agencies/310000", headers=admin).json()["contacts"]
+    assert [c["phone"] for c in kept] == ["+86 21 5550 0110"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from accord.agencies import service
 from accord.agencies.models import Agency, Level
 from accord.agencies.schemas import AgencyOut, AgencyPage, Contact
+from accord.core.etag import check_if_match, etag_for, set_etag
 from accord.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from accord.security.actor import Actor
 from accord.security.deps import OptionalActor, require
@@ -52,9 +53,14 @@ def list_agencies(
 
 
 @router.get("/{code}", response_model=AgencyOut)
-def get_agency(session: DbSession, actor: OptionalActor, code: str) -> AgencyOut:
-    """One agency by its code; its contact points when the caller is signed in."""
-    return to_out(service.get_by_code(session, code), contacts=actor is not None)
+def get_agency(
+    session: DbSession, actor: OptionalActor, code: str, response: Response
+) -> AgencyOut:
+    """One agency by its code; its contact points when the caller is signed in. The `ETag`
+    names this version: send it back as `If-Match` when changing the agency."""
+    agency = service.get_by_code(session, code)
+    set_etag(response, etag_for(agency.version, agency.id))
+    return to_out(agency, contacts=actor is not None)
 
 
 @router.get("/{code}/children", response_model=list[AgencyOut])
@@ -70,8 +76,14 @@ def put_contacts(
     actor: Annotated[Actor, Depends(require("agencies.manage"))],
     code: str,
     contacts: list[Contact],
+    request: Request,
+    response: Response,
 ) -> AgencyOut:
-    """Replace the agency's contact points (its admins, or admins of an agency above it)."""
+    """Replace the agency's contact points (its admins, or admins of an agency above it).
+    With `If-Match`, a change made meanwhile by someone else is refused (412)."""
+    current = service.get_by_code(session, code)
+    check_if_match(request, etag_for(current.version, current.id))
     agency = service.set_contacts(session, actor, code, contacts)
     session.commit()
+    set_etag(response, etag_for(agency.version, agency.id))
     return to_out(agency)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from accord.agencies.models import ALLOWED_PARENTS, Agency, AgencyContact, Level
 from accord.agencies.schemas import AgencyRecord, Contact
 from accord.audit import service as audit
+from accord.core import clock
 from accord.core.errors import InvalidInput, NotFound
 from accord.core.ids import uuid7
 from accord.core.pagination import DEFAULT_LIMIT, Page, paginate
@@ -186,6 +187,7 @@ def set_contacts(session: Session, actor: Actor, code: str, contacts: Sequence[C
     policy.require_agency(session, actor, "agencies.manage", agency.id)
     before = [Contact.model_validate(c).model_dump(mode="json") for c in agency.contacts]
     agency.contacts = [AgencyContact(position=i, **c.model_dump()) for i, c in enumerate(contacts)]
+    agency.updated_at = clock.now()  # contact points are part of the agency: its version moves
     session.flush()
     audit.record(
         session,
@@ -421,5 +423,6 @@ def _apply(agency: Agency, record: AgencyRecord, by_code: dict[str, Agency]) -> 
     current = [Contact.model_validate(c).model_dump() for c in agency.contacts]
     if wanted != current:
         agency.contacts = [AgencyContact(position=i, **c) for i, c in enumerate(wanted)]
+        agency.updated_at = clock.now()
         changed = True
     return changed

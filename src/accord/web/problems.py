@@ -8,9 +8,10 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from accord.core.errors import DomainError
+from accord.core.errors import Conflict, DomainError
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -80,7 +81,13 @@ def install(app: FastAPI) -> None:
             request, exc.status_code, _status_title(exc.status_code), str(exc.detail)
         )
 
+    async def on_stale_data(request: Request, exc: Exception) -> Response:
+        # SQLAlchemy's optimistic lock lost a race: someone changed the row meanwhile.
+        conflict = Conflict("changed by someone else at the same time; reload and try again")
+        return await on_domain_error(request, conflict)
+
     app.add_exception_handler(DomainError, on_domain_error)
+    app.add_exception_handler(StaleDataError, on_stale_data)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
 
