@@ -161,9 +161,23 @@ def client(engine: Engine, session: Session) -> Iterator[TestClient]:
     test setup must be committed (the factories do) to survive a request that fails.
     """
     app = create_app(engine=engine)
-    app.state.sessionmaker = lambda: session
+    app.state.sessionmaker = app.state.write_sessionmaker = lambda: _KeepOpen(session)
     with TestClient(app) as test_client:
         yield test_client
+
+
+class _KeepOpen:
+    """The test's session as a request sees it: `close()` keeps the test's objects attached
+    (the request's rollback still runs, so only uncommitted changes are dropped)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def close(self) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._session, name)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from accord.core.errors import DomainError
 from accord.deadlines.cli import app as deadlines_app
 from accord.notify.cli import app as notify_app
 from accord.security.cli import app as users_app
+from accord.worker import worker_command
 
 app = typer.Typer(
     help="Accord: police cooperation across jurisdictions.",
@@ -32,6 +33,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo data set.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
+app.command("worker")(worker_command)
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
@@ -44,10 +46,17 @@ app.add_typer(deadlines_app, name="calendar")
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(help="Web server processes.")] = 1,
+    worker: Annotated[
+        bool, typer.Option("--worker/--no-worker", help="Run the background jobs in-process too.")
+    ] = True,
 ) -> None:
-    """Serve the web UI and the API."""
+    """Serve the web UI and the API (and, by default, the background jobs)."""
+    import os
+
     import uvicorn
+
+    os.environ["ACCORD_EMBEDDED_WORKER"] = "1" if worker else "0"
 
     typer.echo(
         f"Accord is serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)"
@@ -81,17 +90,22 @@ def db_current() -> None:
 def demo_load(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Load the demo data; running it again changes nothing."""
     from accord import demo
+    from accord.worker import PERIODIC_JOBS, run_once
 
     with cli_session() as session:
         summary = demo.load(session)
         session.commit()
+    # Deliver the demo's notifications now, so inboxes are filled before any worker runs.
+    run_once(default_engine(), [job for job in PERIODIC_JOBS if job.name.startswith("notify.")])
     if as_json:
         print_json(vars(summary))
     else:
         typer.echo(
             f"demo agencies: {summary.agencies_created} created, "
             f"{summary.agencies_updated} updated, {summary.agencies_unchanged} unchanged; "
-            f"demo users: {summary.users_created} created"
+            f"demo users: {summary.users_created} created; "
+            f"calendar days: {summary.calendar_days} created; "
+            f"notifications queued: {summary.notifications}"
         )
 
 
@@ -127,6 +141,9 @@ def _audit_refusal(exc: DomainError, argv: list[str] | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `accord` command; returns the exit status."""
+    from accord import wiring
+
+    wiring.wire()
     try:
         result = app(args=argv, standalone_mode=False)
     except DomainError as exc:

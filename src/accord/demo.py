@@ -13,6 +13,8 @@ from importlib import resources
 from sqlalchemy.orm import Session
 
 from accord.agencies import service as agencies_service
+from accord.deadlines import service as deadlines_service
+from accord.notify import service as notify_service
 from accord.security import service as security_service
 from accord.security.actor import Actor, Role
 
@@ -21,7 +23,7 @@ DEMO_PASSWORD = "accord-demo-2026"  # noqa: S105  (published in the README; demo
 # username, display name, agency code, roles, roles cover subordinates
 DEMO_USERS: tuple[tuple[str, str, str, tuple[Role, ...], bool], ...] = (
     ("admin", "平台管理员 Platform Admin", "MPS", (Role.PLATFORM_ADMIN,), False),
-    ("auditor", "审计员 Auditor", "MPS", (Role.AUDITOR,), False),
+    ("auditor", "审计员 Auditor", "MPS", (Role.AUDITOR,), True),
     ("sh.officer", "王磊 Wang Lei", "310000", (Role.OFFICER,), False),
     ("sh.investigator", "陈静 Chen Jing", "310115", (Role.INVESTIGATOR, Role.ANALYST), False),
     ("sh.liaison", "李娜 Li Na", "310000", (Role.LIAISON,), False),
@@ -49,6 +51,8 @@ class DemoSummary:
     agencies_updated: int
     agencies_unchanged: int
     users_created: int
+    calendar_days: int
+    notifications: int
 
 
 def demo_agency_lines() -> list[str]:
@@ -63,7 +67,53 @@ def load(session: Session) -> DemoSummary:
     result = agencies_service.import_lines(session, demo_agency_lines())
     loader = Actor.system("demo-loader")
     users = _users(session, loader)
-    return DemoSummary(result.created, result.updated, result.unchanged, users)
+    calendar = deadlines_service.load_calendar(
+        session, deadlines_service.shipped_calendar_lines(), actor=loader
+    )
+    notes = _welcome(session)
+    return DemoSummary(
+        result.created, result.updated, result.unchanged, users, calendar.created, notes
+    )
+
+
+def _welcome(session: Session) -> int:
+    """A first notification for every demo user, so inboxes and "my work" are not empty.
+    Queued once (by dedupe key); the worker delivers it."""
+    queued = 0
+    for username, *_rest in DEMO_USERS:
+        user = security_service.get_user(session, username)
+        queued += (
+            notify_service.enqueue(
+                session,
+                event="demo.welcome",
+                title="欢迎使用协作平台 · Welcome to Accord",
+                body="机构名录、工作日历和审计记录已就绪。Directory, calendar, audit ready.",
+                link="/agencies",
+                to_users=[user.id],
+                channels=("inbox",),
+                dedupe_key=f"demo.welcome:{username}",
+            )
+            is not None
+        )
+    liaisons = [
+        security_service.get_user(session, u).id
+        for u, _n, _c, roles, _b in DEMO_USERS
+        if Role.LIAISON in roles
+    ]
+    queued += (
+        notify_service.enqueue(
+            session,
+            event="calendar.loaded",
+            title="2025—2026 年工作日历已导入 · Business calendar 2025-2026 loaded",
+            body="常规时限将跳过法定节假日。Routine deadlines now skip public holidays.",
+            link="/calendar",
+            to_users=liaisons,
+            channels=("inbox",),
+            dedupe_key="demo.calendar-loaded",
+        )
+        is not None
+    )
+    return queued
 
 
 def _users(session: Session, loader: Actor) -> int:

@@ -1,4 +1,10 @@
-"""Audit events and the subjects they concern (indexed, so "who looked at X" is one query)."""
+"""Audit events, the subjects they concern, and the hash chain with its signed checkpoints.
+
+Every table here is append-only: the database refuses UPDATE, DELETE (and, on PostgreSQL,
+TRUNCATE) of their rows with triggers made by migration 0003. None of them has a foreign key to
+another, on purpose: the tamper tests delete rows behind the database's back (triggers disabled
+by the owner), and the verifier, not a constraint, must be what notices.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,19 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Uuid
+from sqlalchemy import JSON, BigInteger, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from accord.core.db import Base, UTCDateTime
 from accord.core.ids import uuid7
+
+APPEND_ONLY_TABLES = (
+    "audit_events",
+    "audit_subjects",
+    "audit_chain",
+    "audit_checkpoints",
+    "audit_keys",
+)
 
 
 class AuditEvent(Base):
@@ -54,3 +68,45 @@ class AuditSubject(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
 
     __table_args__ = (Index("ix_audit_subjects_kind_key", "kind", "key"),)
+
+
+class AuditChainLink(Base):
+    """The event at `position` of the chain: hash = SHA-256(prev_hash || canonical event).
+
+    Written only by the chainer (`audit.chain.chain_pending`), never by the request that
+    recorded the event, so that recording never waits on the chain.
+    """
+
+    __tablename__ = "audit_chain"
+
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    chained_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditCheckpoint(Base):
+    """An Ed25519 signature over the chain's hash at `position`, made every N chained events.
+
+    A checkpoint outlives a truncated tail: it names a position and hash that the chain must
+    still reach.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(128))  # hex of the 64-byte signature
+
+
+class AuditKey(Base):
+    """A public key that signed checkpoints, so verification works on any machine."""
+
+    __tablename__ = "audit_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # hex of the 32-byte raw public key
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -21,7 +21,7 @@ JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
 @contextmanager
 def cli_session() -> Iterator[Session]:
     """A session on the configured database; the command commits, anything else rolls back."""
-    session = make_sessionmaker(default_engine())()
+    session = make_sessionmaker(default_engine(), writes=True)()
     try:
         yield session
     finally:

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     default_locale: str = "zh"
     display_timezone: str = "Asia/Shanghai"
     sql_echo: bool = False
+    embedded_worker: bool = False  # `accord serve` turns it on unless --no-worker
 
     @field_validator("database_url")
     @classmethod

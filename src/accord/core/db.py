@@ -1,7 +1,12 @@
 """SQLAlchemy 2 engine, sessions and the declarative base shared by every domain.
 
 SQLite runs in WAL mode with foreign keys on, and with SQLAlchemy (not the sqlite3 module) in
-charge of BEGIN so that savepoints and rollbacks behave as on PostgreSQL.
+charge of BEGIN so that savepoints and rollbacks behave as on PostgreSQL. Sessions that will
+write (`make_sessionmaker(engine, writes=True)`: state-changing requests, CLI commands, worker
+jobs) begin IMMEDIATE on SQLite: they take the single write lock up front, waiting up to the busy
+timeout, so a transaction that reads and then writes cannot fail half-way because another
+connection committed in between (a deferred BEGIN answers that with "database is locked" at
+once). Read-only sessions begin deferred and never wait (WAL). PostgreSQL ignores the option.
 """
 
 from __future__ import annotations
@@ -78,7 +83,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -90,8 +96,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, *, writes: bool = False) -> sessionmaker[Session]:
+    """Sessions on `engine`; `writes=True` for units of work that change data (see above)."""
+    bind = engine.execution_options(sqlite_immediate=True) if writes else engine
+    return sessionmaker(bind=bind, expire_on_commit=False)
 
 
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:

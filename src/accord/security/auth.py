@@ -74,9 +74,10 @@ async def check_csrf(request: Request, actor: Actor | None) -> None:
     expected = csrf_token_for(request)
     presented = request.headers.get("x-csrf-token")
     content_type = request.headers.get("content-type", "")
-    if presented is None and content_type.startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
+    # Only small url-encoded forms are parsed for the field: an upload (multipart) made with a
+    # session cookie must send the header, so that no request body is read before the route's
+    # own size limit applies.
+    if presented is None and content_type.startswith("application/x-www-form-urlencoded"):
         form = await request.form()
         value = form.get("csrf_token")
         presented = value if isinstance(value, str) else None

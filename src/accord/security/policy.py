@@ -37,6 +37,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "calendar.manage": frozenset({Role.PLATFORM_ADMIN}),
     "agencies.manage": ADMINS,
     "attachments.upload": EVERYONE,
+    "attachments.read": EVERYONE,  # and the object's own rule (attachments.ACCESS_CHECKS)
+    "deadlines.read": EVERYONE,
+    "deadlines.manage": frozenset(
+        {Role.LIAISON, Role.COMMANDER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN}
+    ),
     "work.read_own": EVERYONE,
 }
 

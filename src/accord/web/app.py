@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,6 @@ from accord import __version__
 from accord.agencies import api as agencies_api
 from accord.agencies import pages as agencies_pages
 from accord.attachments import api as attachments_api
-from accord.attachments import pages as attachments_pages
 from accord.audit import api as audit_api
 from accord.audit import pages as audit_pages
 from accord.core.config import Settings, get_settings
@@ -37,10 +38,30 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 SWAGGER = "/static/vendor/swagger-ui-5.35.0"
 
 
-def create_app(*, engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+def create_app(
+    *, engine: Engine | None = None, settings: Settings | None = None, embedded_worker: bool = False
+) -> FastAPI:
+    """The application; with `embedded_worker`, the background jobs run in this process too."""
+    from accord import wiring
+    from accord.worker import EmbeddedWorker
+
+    wiring.wire()
     settings = settings or get_settings()
     engine = engine or default_engine()
+    worker = EmbeddedWorker(engine) if embedded_worker else None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Accord API",
         version=__version__,
         description="Cooperation between police agencies across jurisdictions.",
@@ -51,6 +72,7 @@ def create_app(*, engine: Engine | None = None, settings: Settings | None = None
     )
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.write_sessionmaker = make_sessionmaker(engine, writes=True)
     app.state.settings = settings
     app.add_middleware(LocaleMiddleware, default=settings.default_locale)
     problems.install(app)
@@ -74,7 +96,6 @@ def create_app(*, engine: Engine | None = None, settings: Settings | None = None
         security_pages.router,
         audit_pages.router,
         notify_pages.router,
-        attachments_pages.router,
         deadlines_pages.router,
     )
     for router in page_routers:

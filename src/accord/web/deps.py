@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    session: Session = request.app.state.sessionmaker()
+    # A state-changing request takes SQLite's write lock at BEGIN (see accord.core.db).
+    writes = request.method not in ("GET", "HEAD", "OPTIONS")
+    state = request.app.state
+    factory = (
+        getattr(state, "write_sessionmaker", state.sessionmaker) if writes else state.sessionmaker
+    )
+    session: Session = factory()
     try:
         yield session
     except Exception as exc:

@@ -26,7 +26,6 @@ TEMPLATE_PACKAGES = (
     "accord.security",
     "accord.audit",
     "accord.notify",
-    "accord.attachments",
     "accord.deadlines",
 )
 

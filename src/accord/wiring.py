@@ -1,0 +1,78 @@
+"""Where the domains' hooks meet: the worker's periodic jobs and the "my work" providers.
+
+Each domain offers its parts (a job function, a provider) without knowing the others; this one
+module plugs them in, explicitly, so that the list of what runs in the background and what
+fills "my work" is readable in one place. `wire()` is idempotent and is called by the app
+factory, the worker and the command line.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from accord.audit import jobs as audit_jobs
+from accord.core import idempotency
+from accord.core.refs import ReferenceEntry
+from accord.deadlines import jobs as deadline_jobs
+from accord.deadlines import work as deadline_work
+from accord.notify import work as notify_work
+from accord.search import service as search_service
+from accord.security.actor import Actor
+from accord.worker import PERIODIC_JOBS, Job
+
+_wired = False
+
+
+def purge_idempotency_keys(factory: sessionmaker[Session]) -> int:
+    """Drop Idempotency-Key records past their 24 hours."""
+    with factory() as session:
+        purged = idempotency.purge_expired(session)
+        session.commit()
+    return purged
+
+
+def open_deadlines(session: Session, actor: Actor) -> list[notify_work.WorkItem]:
+    """The running and paused SLA clocks the actor's agency owes, as "my work" items."""
+    clocks = deadline_work.open_clocks_for(session, actor)
+    if not clocks:
+        return []
+    entries = {
+        e.object_id: e
+        for e in session.scalars(
+            select(ReferenceEntry).where(
+                ReferenceEntry.object_id.in_({c.object_id for c in clocks})
+            )
+        )
+    }
+    items = []
+    for c in clocks:
+        entry = entries.get(c.object_id)
+        page = search_service.REFERENCE_PAGES.get(c.object_type)
+        items.append(
+            notify_work.WorkItem(
+                kind=c.object_type,
+                title=(entry.title if entry and entry.title else c.name),
+                reference=entry.reference if entry else None,
+                link=page(c.object_id) if page else f"/api/v1/sla-clocks/{c.clock_id}",
+                deadline=c.due_at,
+                status=("escalated" if c.escalated else c.status.value),
+                agency_code=actor.agency_code,
+            )
+        )
+    return items
+
+
+def wire() -> None:
+    global _wired
+    if _wired:
+        return
+    _wired = True
+    PERIODIC_JOBS.extend(
+        [
+            Job("audit.chain", 5.0, audit_jobs.chain_job),
+            Job("deadlines.sweep", 60.0, deadline_jobs.sweep_job),
+            Job("idempotency.purge", 3600.0, purge_idempotency_keys),
+        ]
+    )
+    notify_work.PROVIDERS.append(open_deadlines)
