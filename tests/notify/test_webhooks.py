@@ -234,6 +234,8 @@ def test_a_failing_receiver_is_retried_with_backoff_and_processes_the_delivery_o
         "link": "https://accord.example.test/assistance/SH-2026-000042",
         "title": "Assistance request SH-2026-000042",
         "created_at": message.created_at.isoformat(),
+        "handling_code": None,
+        "handling_text": None,
     }
     last = receiver.requests[-1]
     assert b"Zhang San" not in last.body  # the message's data never leaves

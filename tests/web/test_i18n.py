@@ -19,7 +19,7 @@ def extracted_ids() -> set[str]:
         str(SRC),
         METHOD_MAP,
         options_map=options,
-        keywords={"_": None, "gettext": None, "ngettext": (1, 2)},
+        keywords={"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)},
     ):
         ids.add(message[0] if isinstance(message, tuple) else message)
     return ids

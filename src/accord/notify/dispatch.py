@@ -297,6 +297,8 @@ class _Job:
     webhook_url: str | None
     webhook_secret: str | None
     webhook_active: bool
+    handling_code: str | None = None
+    handling_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,8 @@ def _lease(factory: sessionmaker[Session], batch: int) -> list[_Job]:
                     webhook_url=hook.url if hook else None,
                     webhook_secret=hook.secret if hook else None,
                     webhook_active=bool(hook and hook.active),
+                    handling_code=message.handling_code,
+                    handling_text=message.handling_text,
                 )
             )
         session.commit()
@@ -367,6 +371,8 @@ def _send(job: _Job, settings: NotifySettings) -> _Outcome:
             link=job.link,
             locale=job.locale,
             message_key=str(job.id),
+            handling_code=job.handling_code,
+            handling_text=job.handling_text,
         )
         try:
             mail.send(settings, message)
@@ -384,6 +390,8 @@ def _send(job: _Job, settings: NotifySettings) -> _Outcome:
         "link": settings.absolute(job.link),
         "title": job.title,
         "created_at": job.created_at.isoformat(),
+        "handling_code": job.handling_code,
+        "handling_text": job.handling_text,
     }
     try:
         webhooks.post(

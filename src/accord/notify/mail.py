@@ -11,7 +11,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from accord.core import clock
+from accord.core import clock, handling
 from accord.notify.config import NotifySettings
 
 LABELS = {
@@ -41,6 +41,8 @@ def compose(
     link: str | None,
     locale: str,
     message_key: str,
+    handling_code: str | None = None,
+    handling_text: str | None = None,
 ) -> EmailMessage:
     labels = LABELS.get(locale, LABELS["en"])
     msg = EmailMessage()
@@ -53,6 +55,9 @@ def compose(
     # The delivery id lets a mail client or a relay drop a second copy of a retried message.
     msg["X-Accord-Delivery"] = message_key
     lines = [title, ""]
+    if handling_code:
+        # The handling code travels with what it governs, first thing in the message.
+        lines = [handling.banner_text(handling_code, handling_text, locale), "", *lines]
     if reference:
         lines.append(f"{labels['reference']}: {reference}")
     lines.append(f"{labels['open']}: {settings.absolute(link)}")

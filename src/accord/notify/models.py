@@ -46,6 +46,8 @@ class OutboxMessage(Base):
     channels: Mapped[list[str]] = mapped_column(JSON)
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    handling_code: Mapped[str | None] = mapped_column(String(2))
+    handling_text: Mapped[str | None] = mapped_column(String(200))
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from accord.core import clock
+from accord.core import clock, handling
 from accord.core.errors import InvalidInput, NotFound
 from accord.core.ids import uuid7
 from accord.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
@@ -45,6 +45,8 @@ def enqueue(
     channels: Iterable[str] = CHANNELS,
     dedupe_key: str | None = None,
     data: dict[str, Any] | None = None,
+    handling_code: str | None = None,
+    handling_text: str | None = None,
 ) -> OutboxMessage | None:
     """Queue a notification for delivery after commit.
 
@@ -66,6 +68,7 @@ def enqueue(
         )
         if seen is not None:
             return None
+    code, text = handling.check(handling_code, handling_text)
     message = OutboxMessage(
         id=uuid7(),
         created_at=clock.now(),
@@ -82,6 +85,8 @@ def enqueue(
         channels=channels,
         dedupe_key=dedupe_key,
         data=data,
+        handling_code=code.value if code else None,
+        handling_text=text,
     )
     session.add(message)
     session.flush()

@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from accord.core import handling
 from accord.core.config import get_settings
 from accord.web import i18n
 
@@ -44,6 +45,7 @@ def environment() -> Environment:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     env.globals.update(
+        handling_rules={code.value: rule for code, rule in handling.RULES.items()},
         locales=i18n.LOCALES,
         locale_names=i18n.LOCALE_NAMES,
         local_time=local_time,

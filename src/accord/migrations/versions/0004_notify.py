@@ -31,6 +31,8 @@ def upgrade() -> None:
         sa.Column("channels", sa.JSON(), nullable=False),
         sa.Column("dedupe_key", sa.String(length=200), nullable=True),
         sa.Column("data", sa.JSON(), nullable=True),
+        sa.Column("handling_code", sa.String(length=2), nullable=True),
+        sa.Column("handling_text", sa.String(length=200), nullable=True),
         sa.Column("dispatched_at", accord.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notify_outbox")),
         sa.UniqueConstraint("dedupe_key", name=op.f("uq_notify_outbox_dedupe_key")),
