@@ -68,7 +68,7 @@ def test_export_then_import_round_trips(
     assert run(capsys, "agencies", "export", "--out", str(out_file))[0] == 0
     lines = out_file.read_text("utf-8").splitlines()
     assert json.loads(lines[0])["code"] == "MPS"
-    code, out, _ = run(capsys, "agencies", "import", str(out_file), "--json")
+    code, out, _ = run(capsys, "agencies", "import", str(out_file), "--as", "admin", "--json")
     assert code == 0
     assert json.loads(out) == {"created": 0, "updated": 0, "unchanged": len(lines)}
 
@@ -95,3 +95,36 @@ def test_db_upgrade_reports_the_revision(cli_env: str, capsys: pytest.CaptureFix
     code, out, _ = run(capsys, "db", "upgrade")
     assert code == 0
     assert f"database at revision {migrate.head_revision()} " in out
+
+
+def test_import_needs_as_once_users_exist_and_respects_scope(
+    cli_env: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(capsys, "demo", "load")
+    station = {
+        "code": "330106-003",
+        "prefix": "ZJHZXH03",
+        "name_zh": "灵隐派出所",
+        "name_en": "Lingyin Police Station",
+        "level": "station",
+        "parent": "330106",
+    }
+    foreign_branch = {
+        "code": "320102-009",
+        "prefix": "JSNJXW09",
+        "name_zh": "测试派出所",
+        "name_en": "Test Station",
+        "level": "station",
+        "parent": "320102",
+    }
+    mine = write_lines(tmp_path / "mine.jsonl", [station])
+    theirs = write_lines(tmp_path / "theirs.jsonl", [station, foreign_branch])
+    code, _, err = run(capsys, "agencies", "import", mine)
+    assert (code, err) == (1, "error: say who is acting: --as USERNAME\n")
+    code, _, err = run(capsys, "agencies", "import", theirs, "--as", "zj.admin")
+    assert code == 1
+    assert err == "error: line 2: zj.admin may not manage agency 320102-009\n"
+    assert run(capsys, "agencies", "show", "330106-003")[0] == 1  # nothing was imported
+    code, out, _ = run(capsys, "agencies", "import", mine, "--as", "zj.admin", "--json")
+    assert code == 0
+    assert json.loads(out) == {"created": 1, "updated": 0, "unchanged": 0}

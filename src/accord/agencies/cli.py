@@ -10,7 +10,7 @@ import typer
 from accord.agencies import service
 from accord.agencies.api import to_out
 from accord.agencies.models import Level
-from accord.core.cliutil import cli_session, print_json, read_lines
+from accord.core.cliutil import acting_or_bootstrap, cli_session, print_json, read_lines
 from accord.core.pagination import MAX_LIMIT
 
 app = typer.Typer(help="The agency tree.", no_args_is_help=True)
@@ -77,12 +77,16 @@ def show_command(code: str, as_json: JSON = False) -> None:
 @app.command("import")
 def import_command(
     path: Annotated[str, typer.Argument(help="JSON-lines file, one agency a line; - for stdin.")],
+    acting: Annotated[
+        str | None, typer.Option("--as", help="Username of the person acting (audited).")
+    ] = None,
     as_json: JSON = False,
 ) -> None:
-    """Create or update agencies from JSON lines; all or nothing."""
+    """Create or update agencies from JSON lines; all or nothing. Needs --as once users exist."""
     lines = read_lines(path)
     with cli_session() as session:
-        result = service.import_lines(session, lines)
+        actor = acting_or_bootstrap(session, acting)
+        result = service.import_lines(session, lines, actor=actor)
         session.commit()
     if as_json:
         print_json(vars(result))

@@ -270,11 +270,15 @@ def parse_lines(lines: Iterable[str]) -> list[tuple[int, AgencyRecord]]:
     return records
 
 
-def import_records(session: Session, records: Sequence[tuple[int, AgencyRecord]]) -> ImportResult:
+def import_records(
+    session: Session, records: Sequence[tuple[int, AgencyRecord]], *, actor: Actor | None = None
+) -> ImportResult:
     """Create or update agencies by code; all or nothing, parents before children.
 
     Nothing is written unless every record passes: the scheme, unique codes and prefixes, known
-    parents, levels that fit, and no cycle.
+    parents, levels that fit, no cycle, and (with an `actor`) `agencies.manage` over each
+    agency changed, or over the parent of each agency created. With an actor the import is
+    audited; without one it is the installation's own loading (migrations, demo, tests).
     """
     existing = {a.code: a for a in all_agencies(session)}
     incoming: dict[str, tuple[int, AgencyRecord]] = {}
@@ -301,7 +305,18 @@ def import_records(session: Session, records: Sequence[tuple[int, AgencyRecord]]
             raise _refuse(number, "code", problem)
         _check_no_cycle(code, merged, number)
 
+    if actor is not None and not actor.is_system:
+        scope = policy.agencies_in_scope(session, actor, "agencies.manage")
+        for code, (number, record) in incoming.items():
+            owner = existing.get(code) or (existing.get(record.parent) if record.parent else None)
+            if owner is None or not policy.in_scope(scope, owner.id):
+                raise policy.PermissionDenied(
+                    f"line {number}: {actor.username} may not manage agency {code}",
+                    actor=actor,
+                    permission="agencies.manage",
+                )
     created = updated = 0
+    changed: list[str] = []
     for code in _parents_first(incoming, merged):
         _, record = incoming[code]
         agency = existing.get(code)
@@ -311,16 +326,29 @@ def import_records(session: Session, records: Sequence[tuple[int, AgencyRecord]]
             existing[code] = agency
             created += 1
             _apply(agency, record, existing)
+            changed.append(code)
         elif _apply(agency, record, existing):
             updated += 1
+            changed.append(code)
         session.flush()
+    if actor is not None and changed:
+        audit.record(
+            session,
+            actor,
+            action="agency.import",
+            object_type="agency",
+            object_id=changed[0] if len(changed) == 1 else None,
+            detail={"created": created, "updated": updated, "codes": changed[:500]},
+        )
     return ImportResult(
         created=created, updated=updated, unchanged=len(incoming) - created - updated
     )
 
 
-def import_lines(session: Session, lines: Iterable[str]) -> ImportResult:
-    return import_records(session, parse_lines(lines))
+def import_lines(
+    session: Session, lines: Iterable[str], *, actor: Actor | None = None
+) -> ImportResult:
+    return import_records(session, parse_lines(lines), actor=actor)
 
 
 def to_record(agency: Agency) -> AgencyRecord:

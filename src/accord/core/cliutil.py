@@ -58,6 +58,18 @@ class UnknownActor(DomainError):
     title = "Unknown acting user"
 
 
+def acting_or_bootstrap(session: Session, username: str | None) -> Actor:
+    """`--as USERNAME`, except on an installation that has no user yet: its first agencies and
+    its first account are loaded by the installation itself (recorded as `cli-bootstrap`)."""
+    from sqlalchemy import func, select
+
+    from accord.security.models import User
+
+    if username is None and not session.scalar(select(func.count()).select_from(User)):
+        return Actor.system("cli-bootstrap")
+    return cli_actor(session, username)
+
+
 def cli_actor(session: Session, username: str | None) -> Actor:
     """The actor a data-changing command acts as (`--as USERNAME`): an active user, or refused.
 

@@ -6,13 +6,11 @@ import uuid
 from typing import Annotated
 
 import typer
-from sqlalchemy import func, select
 
-from accord.core.cliutil import cli_actor, cli_session, print_json
+from accord.core.cliutil import acting_or_bootstrap, cli_actor, cli_session, print_json
 from accord.security import service, tokens, totp
-from accord.security.actor import Actor, Role
+from accord.security.actor import Role
 from accord.security.api import token_out, user_out
-from accord.security.models import User
 
 app = typer.Typer(help="Users, roles and API tokens.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
@@ -20,16 +18,6 @@ app.add_typer(token_app, name="token")
 
 JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 AS = Annotated[str | None, typer.Option("--as", help="Username of the person acting (audited).")]
-
-
-def _acting(session: object, username: str | None) -> Actor:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
-    if username is None and not session.scalar(select(func.count()).select_from(User)):
-        # The very first account of an installation has nobody to act for it.
-        return Actor.system("cli-bootstrap")
-    return cli_actor(session, username)
 
 
 @app.command("add")
@@ -48,7 +36,7 @@ def add(
 ) -> None:
     """Create a user; prints the password and TOTP secret once. The first user needs no --as."""
     with cli_session() as session:
-        actor = _acting(session, acting)
+        actor = acting_or_bootstrap(session, acting)
         created = service.create_user(
             session,
             actor,
