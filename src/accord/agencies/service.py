@@ -8,7 +8,6 @@ and the city's UN/LOCODE letters (`VN-HAN`).
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -16,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +24,7 @@ from accord.audit import service as audit
 from accord.core import clock
 from accord.core.errors import InvalidInput, NotFound
 from accord.core.ids import uuid7
+from accord.core.jsonl import parse_records
 from accord.core.pagination import DEFAULT_LIMIT, Page, paginate
 from accord.security import policy
 from accord.security.actor import Actor
@@ -251,23 +250,7 @@ class ImportResult:
 
 def parse_lines(lines: Iterable[str]) -> list[tuple[int, AgencyRecord]]:
     """Validate every line; the first bad one raises, naming its line number and field."""
-    records: list[tuple[int, AgencyRecord]] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidAgencyImport(f"line {number}: not JSON ({exc.msg})", line=number) from exc
-        try:
-            records.append((number, AgencyRecord.model_validate(data)))
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(p) for p in error["loc"]) or "line"
-            raise InvalidAgencyImport(
-                f"line {number}: field {field!r}: {error['msg']}", field=field, line=number
-            ) from exc
-    return records
+    return parse_records(lines, AgencyRecord, InvalidAgencyImport)
 
 
 def import_records(

@@ -23,11 +23,8 @@ AS_USER = Annotated[str, typer.Option("--as", help="Act as this user.")]
 
 
 def acting(session: Session, username: str) -> Actor:
-    resolve = getattr(cliutil, "cli_actor", None)
-    if resolve is None:  # the security package has not provided it in this build
-        raise cliutil.fail("--as is not available: accord.core.cliutil.cli_actor is missing")
-    actor: Actor = resolve(session, username)
-    return actor
+    """The actor behind `--as`."""
+    return cliutil.cli_actor(session, username)
 
 
 def _object(value: str) -> tuple[str, str]:

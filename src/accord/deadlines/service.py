@@ -8,14 +8,12 @@ again. Direct requests on a clock (the API) first pass `require_clock_access`.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any, cast
 
-from pydantic import ValidationError
 from sqlalchemy import extract, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
@@ -25,6 +23,7 @@ from accord.audit import service as audit
 from accord.core import clock as clock_source
 from accord.core.errors import InvalidInput, NotFound
 from accord.core.ids import uuid7
+from accord.core.jsonl import parse_records
 from accord.core.workflow import transition
 from accord.deadlines import calendar as bizcal
 from accord.deadlines.models import CalendarDay, ClockPolicy, DayKind, SlaClock
@@ -146,21 +145,7 @@ def parse_calendar_lines(lines: Iterable[str]) -> list[tuple[int, CalendarEntry]
     """Validate every line; the first bad one raises, naming its line number and field."""
     entries: list[tuple[int, CalendarEntry]] = []
     seen: dict[date, int] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidCalendar(f"line {number}: not JSON ({exc.msg})", line=number) from exc
-        try:
-            entry = CalendarEntry.model_validate(data)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(p) for p in error["loc"]) or "line"
-            raise InvalidCalendar(
-                f"line {number}: field {field!r}: {error['msg']}", field=field, line=number
-            ) from exc
+    for number, entry in parse_records(lines, CalendarEntry, InvalidCalendar):
         if entry.date in seen:
             raise InvalidCalendar(
                 f"line {number}: field 'date': {entry.date} is also on line {seen[entry.date]}",

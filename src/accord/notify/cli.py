@@ -26,12 +26,8 @@ AS_USER = Annotated[str, typer.Option("--as", help="Act as this user (needs webh
 
 
 def acting(session: Session, username: str) -> Actor:
-    """The actor behind `--as`, resolved by the shared CLI helper."""
-    resolve = getattr(cliutil, "cli_actor", None)
-    if resolve is None:  # the security package has not provided it in this build
-        raise cliutil.fail("--as is not available: accord.core.cliutil.cli_actor is missing")
-    actor: Actor = resolve(session, username)
-    return actor
+    """The actor behind `--as`."""
+    return cliutil.cli_actor(session, username)
 
 
 def _webhook_id(value: str) -> uuid.UUID:
