@@ -130,7 +130,25 @@ def test_a_edited_subject_is_named(chained: sessionmaker[Session]) -> None:
     assert (result.ok, result.first_break) == (False, 12)
 
 
-def test_b_deleted_row_is_named(chained: sessionmaker[Session]) -> None:
+def cli_verify(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
+    """`accord audit verify` on the database at `url`: exit code and the line on stderr."""
+    monkeypatch.setenv("ACCORD_DATABASE_URL", url)
+    reset_default_engine()
+    try:
+        code = main(["audit", "verify"])
+    finally:
+        reset_default_engine()
+    return code, capsys.readouterr().err
+
+
+def test_b_deleted_row_is_named(
+    chained: sessionmaker[Session],
+    fresh_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     with chained() as session:
         disable_triggers(session)
         target = event_at(session, 42)
@@ -141,6 +159,10 @@ def test_b_deleted_row_is_named(chained: sessionmaker[Session]) -> None:
     assert not result.ok
     assert result.first_break == 42
     assert result.reason == f"event {target} is missing (deleted)"
+    assert cli_verify(fresh_database_url, monkeypatch, capsys) == (
+        1,
+        f"error: audit chain broken at position 42: event {target} is missing (deleted)\n",
+    )
 
 
 def test_b_deleted_link_is_named(chained: sessionmaker[Session]) -> None:
@@ -155,6 +177,9 @@ def test_b_deleted_link_is_named(chained: sessionmaker[Session]) -> None:
 
 def test_c_truncated_tail_is_exposed_by_the_last_checkpoint(
     chained: sessionmaker[Session],
+    fresh_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     with chained() as session:
         disable_triggers(session)
@@ -189,6 +214,9 @@ def test_c_truncated_tail_is_exposed_by_the_last_checkpoint(
         f"truncated after position 150: the checkpoint of position 200 signed at {when} "
         "is missing its events"
     )
+    code, err = cli_verify(fresh_database_url, monkeypatch, capsys)
+    assert code == 1
+    assert err == f"error: audit chain broken at position 151: {result.reason}\n"
 
 
 def test_a_rewritten_chain_is_caught_by_its_checkpoint(chained: sessionmaker[Session]) -> None:
