@@ -23,6 +23,7 @@ from accord.core.clock import FrozenClock, use_clock
 from accord.core.db import make_engine, reset_default_engine
 from accord.web import i18n
 from accord.web.app import create_app
+from tests import template_coverage
 
 FROZEN_AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -47,6 +48,14 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "--db postgresql needs ACCORD_TEST_PG_URL (make test starts a cluster)"
         )
+    template_coverage.start_recording(config)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Workers save what they rendered; the controller (or a run without xdist) judges.
+    if hasattr(session.config, "workerinput") or not os.environ.get("PYTEST_XDIST_WORKER"):
+        template_coverage.save(session.config)
+    template_coverage.check(session)
 
 
 @pytest.fixture(autouse=True)
