@@ -19,9 +19,12 @@ from accord.core.cliutil import cli_session, print_json
 from accord.core.db import default_engine
 from accord.core.errors import DomainError
 from accord.deadlines.cli import app as deadlines_app
+from accord.meetings.cli import app as meetings_app
 from accord.notify.cli import app as notify_app
 from accord.security.cli import app as users_app
 from accord.worker import worker_command
+from accord.zones.agreements.cli import app as agreements_app
+from accord.zones.cli import app as zones_app
 
 app = typer.Typer(
     help="Accord: police cooperation across jurisdictions.",
@@ -40,6 +43,9 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(notify_app, name="notify")
 app.add_typer(attachments_app, name="attachments")
 app.add_typer(deadlines_app, name="calendar")
+app.add_typer(zones_app, name="zones")
+zones_app.add_typer(agreements_app, name="agreements")
+app.add_typer(meetings_app, name="meetings")
 
 
 @app.command()

@@ -11,5 +11,8 @@ def load_all() -> None:
     import accord.core.idempotency
     import accord.core.refs
     import accord.deadlines.models
+    import accord.meetings.models
     import accord.notify.models
-    import accord.security.models  # noqa: F401
+    import accord.security.models
+    import accord.zones.agreements.models
+    import accord.zones.models  # noqa: F401

@@ -39,6 +39,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "attachments.upload": EVERYONE,
     "attachments.read": EVERYONE,  # and the object's own rule (attachments.ACCESS_CHECKS)
     "deadlines.read": EVERYONE,
+    # Zones. Zone roles (director, secretariat) count in their own zone; agency roles count in
+    # the zones the agency (or an agency above it) is a member of (see require_zone).
+    "zones.create": frozenset({Role.PLATFORM_ADMIN}),
+    "zones.read": EVERYONE,
+    "zones.manage": frozenset({Role.SECRETARIAT, Role.PLATFORM_ADMIN}),
+    "agreements.draft": frozenset({Role.SECRETARIAT, Role.PLATFORM_ADMIN}),
+    "agreements.sign": frozenset({Role.DIRECTOR}),
+    "meetings.manage": frozenset({Role.SECRETARIAT, Role.PLATFORM_ADMIN}),
+    "meetings.read": EVERYONE,
+    "agenda.submit": frozenset({Role.DIRECTOR, Role.LIAISON, Role.SECRETARIAT}),
+    "commands.update": frozenset({Role.LIAISON, Role.COMMANDER, Role.DIRECTOR, Role.AGENCY_ADMIN}),
+    "commands.manage": frozenset({Role.SECRETARIAT, Role.PLATFORM_ADMIN}),
     "deadlines.manage": frozenset(
         {Role.LIAISON, Role.COMMANDER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN}
     ),
@@ -123,6 +135,74 @@ def require_agency(
             actor=actor,
             permission=permission,
         )
+
+
+def require_zone(
+    session: Session,
+    actor: Actor,
+    permission: str,
+    zone_id: uuid.UUID,
+    *,
+    agency_id: uuid.UUID | None = None,
+) -> None:
+    """Refuse unless the actor holds `permission` in the zone: through a zone role granted for
+    that zone, or through an agency role held by a member of the zone (or an agency below one).
+    With `agency_id`, an agency role must also cover that very agency (e.g. the command's owner).
+    """
+    if allows_in_zone(session, actor, permission, zone_id, agency_id=agency_id):
+        return
+    raise PermissionDenied(
+        f"{actor.username} may not {permission} in that zone", actor=actor, permission=permission
+    )
+
+
+def allows_in_zone(
+    session: Session,
+    actor: Actor,
+    permission: str,
+    zone_id: uuid.UUID,
+    *,
+    agency_id: uuid.UUID | None = None,
+) -> bool:
+    if actor.is_system:
+        return True
+    wanted = roles_for(permission)
+    if not _token_allows(actor, permission):
+        return False
+    from accord.zones import service as zones_service
+    from accord.zones.models import Zone
+
+    zone = session.get(Zone, zone_id)
+    if zone is None:
+        return False
+    day = zones_service.today()
+    for grant in actor.grants:
+        if grant.role not in wanted:
+            continue
+        if grant.role in PLATFORM_ROLES:
+            return True
+        if grant.zone_id is not None:
+            # A zone role: for the zone as a whole, or for the holder's own agency (and the
+            # agencies below it) when the action concerns one agency.
+            if grant.zone_id != zone_id:
+                continue
+            if agency_id is None or agency_id == grant.agency_id:
+                return True
+            if grant.agency_id is not None and agency_id in _subtree(session, grant.agency_id):
+                return True
+            continue
+        if grant.agency_id is None:
+            continue
+        if zones_service.member_for(session, zone, grant.agency_id, day) is None:
+            continue
+        if agency_id is None:
+            return True
+        covered = {grant.agency_id}
+        if grant.include_subordinates:
+            covered = _subtree(session, grant.agency_id)
+        if agency_id in covered:
+            return True
+    return False
 
 
 def _subtree(session: Session, agency_id: uuid.UUID) -> set[uuid.UUID]:

@@ -23,6 +23,8 @@ from accord.core.config import Settings, get_settings
 from accord.core.db import default_engine, make_sessionmaker
 from accord.deadlines import api as deadlines_api
 from accord.deadlines import pages as deadlines_pages
+from accord.meetings import api as meetings_api
+from accord.meetings import pages as meetings_pages
 from accord.notify import api as notify_api
 from accord.notify import pages as notify_pages
 from accord.search import api as search_api
@@ -33,6 +35,10 @@ from accord.security.deps import csrf_protect
 from accord.web import pages as web_pages
 from accord.web import problems
 from accord.web.middleware import LocaleMiddleware
+from accord.zones import api as zones_api
+from accord.zones import pages as zones_pages
+from accord.zones.agreements import api as agreements_api
+from accord.zones.agreements import pages as agreements_pages
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SWAGGER = "/static/vendor/swagger-ui-5.35.0"
@@ -86,6 +92,9 @@ def create_app(
         notify_api.router,
         attachments_api.router,
         deadlines_api.router,
+        zones_api.router,
+        agreements_api.router,
+        meetings_api.router,
     )
     for router in api_routers:
         app.include_router(router, prefix="/api/v1")
@@ -97,6 +106,9 @@ def create_app(
         audit_pages.router,
         notify_pages.router,
         deadlines_pages.router,
+        zones_pages.router,
+        agreements_pages.router,
+        meetings_pages.router,
     )
     for router in page_routers:
         app.include_router(router)

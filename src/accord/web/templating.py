@@ -28,6 +28,9 @@ TEMPLATE_PACKAGES = (
     "accord.audit",
     "accord.notify",
     "accord.deadlines",
+    "accord.zones",
+    "accord.zones.agreements",
+    "accord.meetings",
 )
 
 

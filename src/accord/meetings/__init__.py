@@ -1,0 +1,1 @@
+"""Joint meetings, their agenda and decisions, and the action commands decisions become."""

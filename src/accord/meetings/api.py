@@ -1,0 +1,5 @@
+"""meetings routes under /api/v1."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""Meetings, agenda items, attendance, decisions, action commands and progress reports."""

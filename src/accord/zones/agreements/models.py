@@ -1,0 +1,1 @@
+"""Agreement versions, signatures and structured sharing rules."""

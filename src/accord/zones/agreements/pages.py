@@ -1,0 +1,5 @@
+"""zones.agreements pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
