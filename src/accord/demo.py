@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from accord.deadlines import service as deadlines_service
 from accord.notify import service as notify_service
 from accord.security import service as security_service
 from accord.security.actor import Actor, Role
+from accord.zones import service as zones_service
 
 DEMO_PASSWORD = "accord-demo-2026"  # noqa: S105  (published in the README; demo data only)
 
@@ -36,6 +38,73 @@ DEMO_USERS: tuple[tuple[str, str, str, tuple[Role, ...], bool], ...] = (
     ("hz.officer", "林晓 Lin Xiao", "330100", (Role.OFFICER,), False),
     ("ah.liaison", "何勇 He Yong", "340000", (Role.LIAISON,), False),
     ("han.liaison", "Nguyễn Văn An", "VN-HAN", (Role.LIAISON,), False),
+    ("yrd.secretariat", "刘洋 Liu Yang", "310000", (Role.LIAISON,), False),
+    ("sh.director", "黄建国 Huang Jianguo", "310000", (Role.COMMANDER,), False),
+    ("js.director", "徐志强 Xu Zhiqiang", "320000", (Role.COMMANDER,), False),
+    ("zj.director", "马骏 Ma Jun", "330000", (Role.COMMANDER,), False),
+    ("ah.director", "杨帆 Yang Fan", "340000", (Role.COMMANDER,), False),
+)
+
+# Zone roles of demo users: username, zone code, role.
+DEMO_ZONE_ROLES: tuple[tuple[str, str, Role], ...] = (
+    ("yrd.secretariat", "YRD", Role.SECRETARIAT),
+    ("sh.director", "YRD", Role.DIRECTOR),
+    ("js.director", "YRD", Role.DIRECTOR),
+    ("zj.director", "YRD", Role.DIRECTOR),
+    ("ah.director", "YRD", Role.DIRECTOR),
+)
+
+# code, name_zh, name_en, founded, fields, members, rotation start, term months, chair terms
+DEMO_ZONES: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...], int], ...] = (
+    (
+        "YRD",
+        "长三角区域警务一体化合作",
+        "Yangtze River Delta police cooperation",
+        "2019-05-22",
+        ("intelligence", "criminal_investigation", "traffic", "public_order", "technology"),
+        ("310000", "320000", "330000", "340000"),
+        12,
+    ),
+    (
+        "JJJ",
+        "京津冀及周边警务协作",
+        "Beijing-Tianjin-Hebei and neighbours police cooperation",
+        "2015-06-10",
+        ("counter_terrorism", "public_order", "criminal_investigation", "traffic"),
+        ("110000", "120000", "130000", "140000", "210000", "370000", "150000"),
+        12,
+    ),
+    (
+        "NW",
+        "西北五省区警务协作",
+        "Northwest police cooperation",
+        "2016-08-18",
+        ("counter_terrorism", "drugs", "illegal_immigration", "criminal_investigation"),
+        ("610000", "620000", "630000", "640000", "650000", "150000", "XPCC"),
+        12,
+    ),
+    (
+        "ASEAN3",
+        "东盟与中日韩首都警察合作",
+        "ASEAN+3 capital police cooperation",
+        "2018-11-01",
+        ("drugs", "cybercrime", "money_laundering", "illegal_immigration"),
+        (
+            "VN-HAN",
+            "TH-BKK",
+            "KH-PNH",
+            "LA-VTE",
+            "MM-NPT",
+            "MY-KUL",
+            "SG-SIN",
+            "ID-JKT",
+            "PH-MNL",
+            "BN-BWN",
+            "JP-TYO",
+            "KR-SEL",
+        ),
+        24,
+    ),
 )
 
 
@@ -67,6 +136,7 @@ def load(session: Session) -> DemoSummary:
     result = agencies_service.import_lines(session, demo_agency_lines())
     loader = Actor.system("demo-loader")
     users = _users(session, loader)
+    _zones(session, loader)
     calendar = deadlines_service.load_calendar(
         session, deadlines_service.shipped_calendar_lines(), actor=loader
     )
@@ -74,6 +144,47 @@ def load(session: Session) -> DemoSummary:
     return DemoSummary(
         result.created, result.updated, result.unchanged, users, calendar.created, notes
     )
+
+
+def _zones(session: Session, loader: Actor) -> None:
+    """The four demo zones with their chairs since founding (rotating on every term), and the
+    zone roles of the demo users. Skipped for a zone that exists."""
+    for code, name_zh, name_en, founded, fields, members, months in DEMO_ZONES:
+        try:
+            zones_service.get_zone(session, code)
+            continue
+        except zones_service.ZoneNotFound:
+            pass
+        zone = zones_service.create_zone(
+            session,
+            loader,
+            code=code,
+            name_zh=name_zh,
+            name_en=name_en,
+            fields=fields,
+            founded_on=date.fromisoformat(founded),
+            members=members,
+            secretariat=members[0],
+            chair_term_months=months,
+            rotation=members,
+        )
+        start = date.fromisoformat(founded)
+        zones_service.set_chair_term(
+            session,
+            loader,
+            zone,
+            members[0],
+            starts_on=start,
+            ends_on=zones_service.add_months(start, months),
+        )
+        # Every term since founding, handed on in turn up to today.
+        zones_service.rotate_chair(session, loader, zone)
+    for username, code, role in DEMO_ZONE_ROLES:
+        zone = zones_service.get_zone(session, code)
+        user = security_service.get_user(session, username)
+        if any(g.role == role.value and g.zone_id == zone.id for g in user.grants):
+            continue
+        security_service.grant_role(session, loader, username=username, role=role, zone_id=zone.id)
 
 
 def _welcome(session: Session) -> int:

@@ -15,11 +15,14 @@ from accord.audit import jobs as audit_jobs
 from accord.core import idempotency
 from accord.core.refs import ReferenceEntry
 from accord.deadlines import jobs as deadline_jobs
+from accord.deadlines import sweep as deadline_sweep
 from accord.deadlines import work as deadline_work
 from accord.notify import work as notify_work
 from accord.search import service as search_service
 from accord.security.actor import Actor
 from accord.worker import PERIODIC_JOBS, Job
+from accord.zones import jobs as zone_jobs
+from accord.zones import service as zones_service
 
 _wired = False
 
@@ -73,6 +76,10 @@ def wire() -> None:
             Job("audit.chain", 5.0, audit_jobs.chain_job),
             Job("deadlines.sweep", 60.0, deadline_jobs.sweep_job),
             Job("idempotency.purge", 3600.0, purge_idempotency_keys),
+            Job("zones.rotate_chair", 3600.0, zone_jobs.rotate_due),
         ]
     )
     notify_work.PROVIDERS.append(open_deadlines)
+    # An agency with no parent (foreign police) escalates to its zone's secretariat.
+    deadline_sweep.ZONE_SECRETARIAT_RESOLVERS.append(zones_service.zone_of_agency_without_parent)
+    deadline_sweep.ZONE_SECRETARIAT_USERS.append(zones_service.secretariat_users)

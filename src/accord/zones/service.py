@@ -298,8 +298,9 @@ def rotate_chair(
     last = terms[-1]
     new: ChairTerm | None = None
     start = last.ends_on
+    previous = last.agency_id
     while start <= day:  # catch up over terms missed while nothing ran
-        chair = next_in_rotation(zone, (new or last).agency_id, start)
+        chair = next_in_rotation(zone, previous, start)
         new = ChairTerm(
             id=uuid7(),
             zone_id=zone.id,
@@ -310,7 +311,7 @@ def rotate_chair(
             handed_over_by=actor.username,
         )
         session.add(new)
-        start = new.ends_on
+        previous, start = chair.id, new.ends_on
     assert new is not None
     if zone.secretariat_follows_chair:
         zone.secretariat = new.agency
