@@ -19,6 +19,7 @@ from accord.notify import service as notify_service
 from accord.security import service as security_service
 from accord.security.actor import Actor, Role
 from accord.zones import service as zones_service
+from accord.zones.agreements import demo as agreements_demo
 
 DEMO_PASSWORD = "accord-demo-2026"  # noqa: S105  (published in the README; demo data only)
 
@@ -137,6 +138,7 @@ def load(session: Session) -> DemoSummary:
     loader = Actor.system("demo-loader")
     users = _users(session, loader)
     _zones(session, loader)
+    agreements_demo.load_demo(session, loader)
     calendar = deadlines_service.load_calendar(
         session, deadlines_service.shipped_calendar_lines(), actor=loader
     )

@@ -23,6 +23,7 @@ from accord.security.actor import Actor
 from accord.worker import PERIODIC_JOBS, Job
 from accord.zones import jobs as zone_jobs
 from accord.zones import service as zones_service
+from accord.zones.agreements import service as agreements_service
 
 _wired = False
 
@@ -77,9 +78,11 @@ def wire() -> None:
             Job("deadlines.sweep", 60.0, deadline_jobs.sweep_job),
             Job("idempotency.purge", 3600.0, purge_idempotency_keys),
             Job("zones.rotate_chair", 3600.0, zone_jobs.rotate_due),
+            Job("agreements.in_force", 3600.0, agreements_service.bring_into_force_due),
         ]
     )
     notify_work.PROVIDERS.append(open_deadlines)
+    search_service.REFERENCE_PAGES["agreement"] = lambda oid: f"/agreements/id/{oid}"
     # An agency with no parent (foreign police) escalates to its zone's secretariat.
     deadline_sweep.ZONE_SECRETARIAT_RESOLVERS.append(zones_service.zone_of_agency_without_parent)
     deadline_sweep.ZONE_SECRETARIAT_USERS.append(zones_service.secretariat_users)
