@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from accord.agencies import service as agencies_service
 from accord.deadlines import service as deadlines_service
+from accord.meetings import demo as meetings_demo
 from accord.notify import service as notify_service
 from accord.security import service as security_service
 from accord.security.actor import Actor, Role
@@ -139,6 +140,7 @@ def load(session: Session) -> DemoSummary:
     users = _users(session, loader)
     _zones(session, loader)
     agreements_demo.load_demo(session, loader)
+    meetings_demo.load_demo(session, loader)
     calendar = deadlines_service.load_calendar(
         session, deadlines_service.shipped_calendar_lines(), actor=loader
     )

@@ -17,6 +17,8 @@ from accord.core.refs import ReferenceEntry
 from accord.deadlines import jobs as deadline_jobs
 from accord.deadlines import sweep as deadline_sweep
 from accord.deadlines import work as deadline_work
+from accord.meetings import commands as meetings_commands
+from accord.meetings import sweep as meetings_sweep
 from accord.notify import work as notify_work
 from accord.search import service as search_service
 from accord.security.actor import Actor
@@ -79,9 +81,13 @@ def wire() -> None:
             Job("idempotency.purge", 3600.0, purge_idempotency_keys),
             Job("zones.rotate_chair", 3600.0, zone_jobs.rotate_due),
             Job("agreements.in_force", 3600.0, agreements_service.bring_into_force_due),
+            Job("meetings.overdue", 300.0, meetings_sweep.overdue_sweep),
         ]
     )
     notify_work.PROVIDERS.append(open_deadlines)
+    notify_work.PROVIDERS.append(meetings_commands.commands_for)
+    search_service.REFERENCE_PAGES["meeting"] = lambda oid: f"/meetings/{oid}"
+    search_service.REFERENCE_PAGES["action_command"] = lambda oid: f"/commands/{oid}"
     search_service.REFERENCE_PAGES["agreement"] = lambda oid: f"/agreements/id/{oid}"
     # An agency with no parent (foreign police) escalates to its zone's secretariat.
     deadline_sweep.ZONE_SECRETARIAT_RESOLVERS.append(zones_service.zone_of_agency_without_parent)

@@ -1,0 +1,1 @@
+"""Tests of meetings, agenda items, decisions and action commands."""
