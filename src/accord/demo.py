@@ -45,6 +45,7 @@ DEMO_USERS: tuple[tuple[str, str, str, tuple[Role, ...], bool], ...] = (
     ("js.director", "徐志强 Xu Zhiqiang", "320000", (Role.COMMANDER,), False),
     ("zj.director", "马骏 Ma Jun", "330000", (Role.COMMANDER,), False),
     ("ah.director", "杨帆 Yang Fan", "340000", (Role.COMMANDER,), False),
+    ("hz.deputy", "沈磊 Shen Lei", "330100", (Role.COMMANDER,), False),
 )
 
 # Zone roles of demo users: username, zone code, role.
@@ -54,6 +55,7 @@ DEMO_ZONE_ROLES: tuple[tuple[str, str, Role], ...] = (
     ("js.director", "YRD", Role.DIRECTOR),
     ("zj.director", "YRD", Role.DIRECTOR),
     ("ah.director", "YRD", Role.DIRECTOR),
+    ("hz.deputy", "YRD", Role.DEPUTY_DIRECTOR),
 )
 
 # code, name_zh, name_en, founded, fields, members, rotation start, term months, chair terms

@@ -158,3 +158,38 @@ def test_join_twice_is_a_conflict(session: Session) -> None:
     zone = make_yrd(session)
     with pytest.raises(Conflict):
         service.join(session, SYSTEM, zone, "310000", on=date(2026, 1, 1))
+
+
+def test_the_leading_group_has_one_director_per_member(session: Session) -> None:
+    from accord.core.errors import Conflict as AnyConflict
+    from accord.security import service as security_service
+    from accord.security.service import InvalidGrant
+    from tests.factories import make_user
+
+    zone = make_yrd(session)
+    make_named(session, "HAN")
+    for username, code in (
+        ("zj.dir", "330000"),
+        ("zj.dir2", "330000"),
+        ("hz.dep", "330100"),
+        ("han.x", "VN-HAN"),
+    ):
+        make_user(session, username, code, Role.COMMANDER)
+    security_service.grant_role(
+        session, SYSTEM, username="zj.dir", role=Role.DIRECTOR, zone_id=zone.id
+    )
+    security_service.grant_role(
+        session, SYSTEM, username="hz.dep", role=Role.DEPUTY_DIRECTOR, zone_id=zone.id
+    )
+    with pytest.raises(AnyConflict, match="already has a director"):
+        security_service.grant_role(
+            session, SYSTEM, username="zj.dir2", role=Role.DIRECTOR, zone_id=zone.id
+        )
+    with pytest.raises(InvalidGrant, match="not a member"):
+        security_service.grant_role(
+            session, SYSTEM, username="han.x", role=Role.DIRECTOR, zone_id=zone.id
+        )
+    assert service.leading_group(session, zone) == [
+        ("director", "zj.dir", "Zj.Dir", "330000"),
+        ("deputy_director", "hz.dep", "Hz.Dep", "330000"),
+    ]

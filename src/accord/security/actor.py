@@ -14,6 +14,7 @@ class Role(StrEnum):
     LIAISON = "liaison"
     COMMANDER = "commander"
     DIRECTOR = "director"
+    DEPUTY_DIRECTOR = "deputy_director"
     CLERK = "clerk"
     SECRETARIAT = "secretariat"
     AGENCY_ADMIN = "agency_admin"
@@ -30,6 +31,7 @@ PERSONAL_DATA_ROLES = frozenset(
         Role.LIAISON,
         Role.COMMANDER,
         Role.DIRECTOR,
+        Role.DEPUTY_DIRECTOR,
         Role.CLERK,
         Role.SECRETARIAT,
         Role.AUDITOR,
@@ -38,7 +40,7 @@ PERSONAL_DATA_ROLES = frozenset(
 )
 
 # Roles granted per zone rather than per agency.
-ZONE_ROLES = frozenset({Role.SECRETARIAT, Role.DIRECTOR})
+ZONE_ROLES = frozenset({Role.SECRETARIAT, Role.DIRECTOR, Role.DEPUTY_DIRECTOR})
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "agreements.sign": frozenset({Role.DIRECTOR}),
     "meetings.manage": frozenset({Role.SECRETARIAT, Role.PLATFORM_ADMIN}),
     "meetings.read": EVERYONE,
-    "agenda.submit": frozenset({Role.DIRECTOR, Role.LIAISON, Role.SECRETARIAT}),
+    "agenda.submit": frozenset(
+        {Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.LIAISON, Role.SECRETARIAT}
+    ),
     "commands.update": frozenset({Role.LIAISON, Role.COMMANDER, Role.DIRECTOR, Role.AGENCY_ADMIN}),
     "commands.manage": frozenset({Role.SECRETARIAT, Role.PLATFORM_ADMIN}),
     "deadlines.manage": frozenset(

@@ -205,6 +205,30 @@ def _check_grant(session: Session, actor: Actor, grant: Grant) -> None:
         raise InvalidGrant(f"the {grant.role.value} role needs an agency", field="agency")
     # Zone roles are recorded against the holder's agency, so its admin answers for them.
     policy.require_agency(session, actor, "users.manage", grant.agency_id)
+    if grant.zone_id is not None:
+        _check_zone_grant(session, grant)
+
+
+def _check_zone_grant(session: Session, grant: Grant) -> None:
+    """A zone role is held by someone of a member (or of an agency under one), and a member has
+    one director in the zone's leading group (deputies may be several)."""
+    from accord.zones import service as zones_service
+    from accord.zones.models import Zone
+
+    zone = session.get(Zone, grant.zone_id)
+    if zone is None:
+        raise InvalidGrant("no such zone", field="zone")
+    assert grant.agency_id is not None
+    member = zones_service.member_for(session, zone, grant.agency_id, zones_service.today())
+    if member is None:
+        raise InvalidGrant(f"the user's agency is not a member of {zone.code}", field="zone")
+    if grant.role is Role.DIRECTOR:
+        for user, agency_code in zones_service.directors(session, zone):
+            if agency_code == member.agency.code:
+                raise Conflict(
+                    f"{member.agency.code} already has a director in {zone.code}: {user}",
+                    field="role",
+                )
 
 
 def create_user(

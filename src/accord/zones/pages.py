@@ -41,5 +41,11 @@ def zone_page(request: Request, session: DbSession, actor: Reader, code: str) ->
     return render(
         request,
         "zones/zone.html",
-        {"zone": zone, "terms": terms, "chair": service.chair_on(terms, today), "today": today},
+        {
+            "zone": zone,
+            "terms": terms,
+            "chair": service.chair_on(terms, today),
+            "today": today,
+            "leaders": service.leading_group(session, zone),
+        },
     )

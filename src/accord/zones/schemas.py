@@ -21,6 +21,13 @@ class ChairTermOut(BaseModel):
     ends_on: date
 
 
+class LeaderOut(BaseModel):
+    member: str
+    role: str
+    username: str
+    name: str
+
+
 class ZoneOut(BaseModel):
     code: str
     name_zh: str
@@ -33,6 +40,7 @@ class ZoneOut(BaseModel):
     chair: str | None
     members: list[MemberOut]
     chair_history: list[ChairTermOut]
+    leading_group: list[LeaderOut]
 
 
 class MembershipChange(BaseModel):

@@ -340,6 +340,37 @@ def rotate_chair(
     return new
 
 
+def directors(session: Session, zone: Zone) -> list[tuple[str, str]]:
+    """(username, member agency code) of the active directors of the zone."""
+    return [
+        (u, code) for role, u, _name, code in leading_group(session, zone) if role == "director"
+    ]
+
+
+def leading_group(session: Session, zone: Zone) -> list[tuple[str, str, str, str]]:
+    """The leading group: (role, username, display name, member agency code) of every active
+    director and deputy, by member; a deputy of a subordinate agency counts for its member."""
+    from accord.security.models import RoleGrant, User
+
+    rows = session.execute(
+        select(RoleGrant.role, User.username, User.display_name, RoleGrant.agency_id)
+        .join(User, User.id == RoleGrant.user_id)
+        .where(
+            User.active,
+            RoleGrant.zone_id == zone.id,
+            RoleGrant.role.in_([Role.DIRECTOR.value, Role.DEPUTY_DIRECTOR.value]),
+        )
+        .order_by(RoleGrant.role, User.username)
+    ).all()
+    day = today()
+    group = []
+    for role, username, name, agency_id in rows:
+        member = member_for(session, zone, agency_id, day) if agency_id else None
+        if member is not None:
+            group.append((str(role), str(username), str(name), member.agency.code))
+    return sorted(group, key=lambda g: (g[3], g[0] != "director", g[1]))
+
+
 def secretariat_users(session: Session, zone_id: uuid.UUID) -> list[uuid.UUID]:
     """Active users holding the secretariat role of the zone."""
     from accord.security.models import RoleGrant, User

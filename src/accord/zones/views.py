@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from accord.zones import service
 from accord.zones.models import Zone
-from accord.zones.schemas import ChairTermOut, MemberOut, ZoneOut
+from accord.zones.schemas import ChairTermOut, LeaderOut, MemberOut, ZoneOut
 
 
 def zone_out(session: Session, zone: Zone) -> ZoneOut:
@@ -35,5 +35,9 @@ def zone_out(session: Session, zone: Zone) -> ZoneOut:
         chair_history=[
             ChairTermOut(agency=t.agency.code, starts_on=t.starts_on, ends_on=t.ends_on)
             for t in terms
+        ],
+        leading_group=[
+            LeaderOut(member=code, role=role, username=username, name=name)
+            for role, username, name, code in service.leading_group(session, zone)
         ],
     )
