@@ -352,3 +352,41 @@ def test_a_cancelled_meeting_takes_no_items(session: Session, frozen_clock: Froz
         service.submit_item(session, yrd.zj_liaison, meeting, title="x")
     with pytest.raises(TransitionNotAllowed):
         service.move_meeting(session, yrd.secretariat, meeting, "hold")
+
+
+def test_only_the_owner_side_adds_files_to_a_progress_report(
+    session: Session, frozen_clock: FrozenClock, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from accord.attachments import service as attachments
+
+    monkeypatch.setenv("ACCORD_DATA_DIR", str(tmp_path))
+    yrd = make_yrd(session)
+    _meeting, item = held_with_item(session, yrd)
+    decision = decide_all(session, yrd, item)
+    zj = next(c for c in decision.commands if c.owner.code == "330000")
+    report = commands.add_progress(session, yrd.zj_liaison, zj, text="已部署专项行动")
+    key = str(report.id)
+    stored = attachments.store(
+        session,
+        yrd.zj_liaison,
+        stream=io.BytesIO(b"progress notes\n"),
+        filename="notes.txt",
+        declared_type="text/plain",
+        object_type="action_command_progress",
+        object_id=key,
+    )
+    # Jiangsu may read the zone's progress reports, but not add to Zhejiang's.
+    assert attachments.ACCESS_CHECKS["action_command_progress"](session, yrd.js_liaison, key)
+    with pytest.raises(PermissionDenied):
+        attachments.store(
+            session,
+            yrd.js_liaison,
+            stream=io.BytesIO(b"not mine\n"),
+            filename="x.txt",
+            declared_type="text/plain",
+            object_type="action_command_progress",
+            object_id=key,
+        )
+    assert stored.object_id == key

@@ -401,4 +401,12 @@ def may_see_progress(session: Session, actor: Actor, object_id: str) -> bool:
     return policy.allows_in_zone(session, actor, "meetings.read", report.command.zone_id)
 
 
+def may_attach_to_progress(session: Session, actor: Actor, object_id: str) -> bool:
+    """Adding files to a progress report: only those who may update the command itself."""
+    key = parse_key(object_id)
+    report = session.get(CommandProgress, key) if key is not None else None
+    return report is not None and may_update(session, actor, report.command)
+
+
 attachments_service.ACCESS_CHECKS.setdefault(PROGRESS_OBJECT, may_see_progress)
+attachments_service.UPLOAD_CHECKS.setdefault(PROGRESS_OBJECT, may_attach_to_progress)
