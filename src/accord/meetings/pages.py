@@ -9,6 +9,7 @@ sent by htmx (multipart, with the CSRF token as the X-CSRF-Token header).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -44,6 +45,24 @@ def _refusal(session: Session, exc: DomainError) -> None:
     session.rollback()
     if exc.status in PAGE_REFUSALS:
         raise exc
+
+
+def _act(
+    request: Request,
+    session: Session,
+    act: Callable[[], str],
+    refused: Callable[[DomainError], Response],
+) -> Response:
+    """A form's action in one transaction: on success commit and go where `act` says; on a
+    refusal roll back and show the form again with the reason (statuses in PAGE_REFUSALS are
+    not the form's fault: they go to the error page)."""
+    try:
+        target = act()
+    except DomainError as exc:
+        _refusal(session, exc)
+        return refused(exc)
+    session.commit()
+    return redirect(request, target)
 
 
 # --- a zone's meetings -------------------------------------------------------------------------
@@ -104,7 +123,8 @@ def create_meeting(
         "agenda_cutoff_at": agenda_cutoff_at,
         "location": location,
     }
-    try:
+
+    def act() -> str:
         zone = zones_service.get_zone(session, code)
         meeting = service.create_meeting(
             session,
@@ -117,11 +137,12 @@ def create_meeting(
             agenda_cutoff_at=parse_local(agenda_cutoff_at, "agenda_cutoff_at"),
             location=location,
         )
-    except DomainError as exc:
-        _refusal(session, exc)
+        return f"/meetings/{meeting.reference}"
+
+    def refused(exc: DomainError) -> Response:
         return _zone_page(request, session, actor, code, error=exc, form=form)
-    session.commit()
-    return redirect(request, f"/meetings/{meeting.reference}")
+
+    return _act(request, session, act, refused)
 
 
 # --- one meeting ----------------------------------------------------------------------------
@@ -176,16 +197,17 @@ def submit_item(
     title: Annotated[str, Form(max_length=300)] = "",
     description: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
-    try:
+    def act() -> str:
         meeting = service.read_meeting(session, actor, key)
         service.submit_item(session, actor, meeting, title=title, description=description)
         reference = meeting.reference
-    except DomainError as exc:
-        _refusal(session, exc)
+        return f"/meetings/{reference}#agenda"
+
+    def refused(exc: DomainError) -> Response:
         form = {"title": title, "description": description}
         return _meeting_page(request, session, actor, key, error=exc, form=form)
-    session.commit()
-    return redirect(request, f"/meetings/{reference}#agenda")
+
+    return _act(request, session, act, refused)
 
 
 @router.post("/meetings/{key}/actions/{action}", response_class=HTMLResponse, response_model=None)
@@ -197,15 +219,16 @@ def move_meeting(
     action: str,
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
+    def act() -> str:
         meeting = service.read_meeting(session, actor, key)
         service.move_meeting(session, actor, meeting, action, reason=reason or None)
         reference = meeting.reference
-    except DomainError as exc:
-        _refusal(session, exc)
+        return f"/meetings/{reference}"
+
+    def refused(exc: DomainError) -> Response:
         return _meeting_page(request, session, actor, key, error=exc)
-    session.commit()
-    return redirect(request, f"/meetings/{reference}")
+
+    return _act(request, session, act, refused)
 
 
 @router.post("/meetings/{key}/attendance", response_class=HTMLResponse, response_model=None)
@@ -216,15 +239,16 @@ def attendance(
     key: str,
     attended: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    try:
+    def act() -> str:
         meeting = service.read_meeting(session, actor, key)
         service.record_attendance(session, actor, meeting, attended=attended or [])
         reference = meeting.reference
-    except DomainError as exc:
-        _refusal(session, exc)
+        return f"/meetings/{reference}#attendance"
+
+    def refused(exc: DomainError) -> Response:
         return _meeting_page(request, session, actor, key, error=exc)
-    session.commit()
-    return redirect(request, f"/meetings/{reference}#attendance")
+
+    return _act(request, session, act, refused)
 
 
 @router.post("/meetings/{key}/minutes", response_class=HTMLResponse, response_model=None)
@@ -235,15 +259,16 @@ def minutes(
     key: str,
     text: Annotated[str, Form(max_length=100_000)] = "",
 ) -> Response:
-    try:
+    def act() -> str:
         meeting = service.read_meeting(session, actor, key)
         service.record_minutes(session, actor, meeting, text=text)
         reference = meeting.reference
-    except DomainError as exc:
-        _refusal(session, exc)
+        return f"/meetings/{reference}#minutes"
+
+    def refused(exc: DomainError) -> Response:
         return _meeting_page(request, session, actor, key, error=exc, form={"minutes": text})
-    session.commit()
-    return redirect(request, f"/meetings/{reference}#minutes")
+
+    return _act(request, session, act, refused)
 
 
 @router.post(
@@ -262,7 +287,8 @@ def decide(
     description: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
     chosen = [o for o in owners or [] if o]
-    try:
+
+    def act() -> str:
         meeting = service.read_meeting(session, actor, key)
         item = service.get_item(session, item_id)
         if item.meeting_id != meeting.id:
@@ -278,12 +304,13 @@ def decide(
             description=description,
         )
         reference = meeting.reference
-    except DomainError as exc:
-        _refusal(session, exc)
+        return f"/meetings/{reference}#item-{item_id}"
+
+    def refused(exc: DomainError) -> Response:
         form = {"item": item_id, "text_zh": text_zh, "text_en": text_en, "deadline": deadline}
         return _meeting_page(request, session, actor, key, error=exc, form=form)
-    session.commit()
-    return redirect(request, f"/meetings/{reference}#item-{item_id}")
+
+    return _act(request, session, act, refused)
 
 
 # --- one command ------------------------------------------------------------------------------
@@ -342,15 +369,16 @@ def move_command(
     action: str,
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
+    def act() -> str:
         command = commands_service.read_command(session, actor, key)
         commands_service.move_command(session, actor, command, action, reason=reason or None)
         reference = command.reference
-    except DomainError as exc:
-        _refusal(session, exc)
+        return f"/commands/{reference}"
+
+    def refused(exc: DomainError) -> Response:
         return _command_page(request, session, actor, key, error=exc)
-    session.commit()
-    return redirect(request, f"/commands/{reference}")
+
+    return _act(request, session, act, refused)
 
 
 @router.post("/commands/{key}/progress", response_class=HTMLResponse, response_model=None)
@@ -363,7 +391,8 @@ def add_progress(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """A progress report and, optionally, one file, stored together or not at all."""
-    try:
+
+    def act() -> str:
         command = commands_service.read_command(session, actor, key)
         report = commands_service.add_progress(session, actor, command, text=text)
         if file is not None and file.filename:
@@ -377,15 +406,16 @@ def add_progress(
                 object_id=str(report.id),
             )
         reference = command.reference
-    except DomainError as exc:
-        _refusal(session, exc)
+        # No fragment: htmx would treat a same-page "#..." location as a scroll, not a reload.
+        return f"/commands/{reference}"
+
+    def refused(exc: DomainError) -> Response:
         if request.headers.get("HX-Request") == "true":
             # htmx swaps only successful answers; the message goes into the form's slot.
             return render(request, "meetings/_form_error.html", {"error": exc})
         return _command_page(request, session, actor, key, error=exc, form={"text": text})
-    session.commit()
-    # No fragment: htmx would treat a same-page "#..." location as a scroll, not a reload.
-    return redirect(request, f"/commands/{reference}")
+
+    return _act(request, session, act, refused)
 
 
 @router.post("/commands/{key}/extension", response_class=HTMLResponse, response_model=None)
@@ -397,18 +427,19 @@ def extend(
     deadline: Annotated[str, Form(max_length=40)] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
+    def act() -> str:
         command = commands_service.read_command(session, actor, key)
         commands_service.extend_deadline(
             session, actor, command, deadline=parse_local(deadline, "deadline"), reason=reason
         )
         reference = command.reference
-    except DomainError as exc:
-        _refusal(session, exc)
+        return f"/commands/{reference}"
+
+    def refused(exc: DomainError) -> Response:
         form = {"deadline": deadline, "reason": reason}
         return _command_page(request, session, actor, key, error=exc, form=form)
-    session.commit()
-    return redirect(request, f"/commands/{reference}")
+
+    return _act(request, session, act, refused)
 
 
 # --- the zone's dashboard ------------------------------------------------------------------------
