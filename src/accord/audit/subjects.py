@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from accord.core.errors import InvalidInput
+from accord.matching import identifiers
 
 KEY_MAX = 128  # audit_subjects.key is String(128)
 
@@ -59,27 +60,17 @@ class Subject:
 
 # --- key normalisers (text -> key) ----------------------------------------------------------
 
-# ISO 7064 MOD 11-2 as GB 11643-1999 uses it: weight of position i is 2**(17-i) mod 11.
-_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
-_ID_CHECK = "10X98765432"
 _ID_SEPARATORS = re.compile(r"[\s\-‐-―−]+")
 
 
-def resident_id_check_digit(first17: str) -> str:
-    """The GB 11643 check character of the first 17 digits of a resident ID."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
-
-
 def resident_id_key(text: str) -> str:
-    """Resident ID: NFKC (full-width digits), no spaces or dashes, upper-case X; a 15-digit
-    legacy number becomes its 18-digit form ("19" after the area code, check digit computed),
-    so both forms of one person's number find the same rows."""
-    cleaned = _ID_SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
-    if len(cleaned) == 15 and cleaned.isdigit():
-        first17 = cleaned[:6] + "19" + cleaned[6:]
-        return first17 + resident_id_check_digit(first17)
-    return cleaned
+    """Resident ID: the canonical 18-character form (`accord.matching.identifiers`), so the
+    15-digit legacy number and every spelling of one person's number find the same rows; text
+    that is no resident ID is kept as typed, without blanks or dashes, upper case."""
+    parsed = identifiers.parse_resident_id(text)
+    if parsed is not None:
+        return parsed.value
+    return _ID_SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
 def passport_key(text: str) -> str:

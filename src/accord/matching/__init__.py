@@ -1,0 +1,1 @@
+"""Matching: normalising and comparing names and identifiers across scripts and typing errors."""
