@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import ForeignKey, Integer, String, Uuid, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -114,3 +115,22 @@ def resolve(session: Session, text: str) -> ReferenceEntry | None:
     return session.scalars(
         select(ReferenceEntry).where(ReferenceEntry.reference == reference)
     ).one_or_none()
+
+
+Referenced = TypeVar("Referenced")
+
+
+def by_reference(session: Session, model: type[Referenced], text: str) -> Referenced | None:
+    """The object of `model` (which has a `reference` column) that a typed reference names."""
+    reference = normalise_reference(text) or text.strip().upper()
+    column = getattr(model, "reference")  # noqa: B009  (every referenced model maps one)
+    return session.scalars(select(model).where(column == reference)).one_or_none()
+
+
+def find(session: Session, model: type[Referenced], key: str) -> Referenced | None:
+    """The object of `model` named by its id or by its reference number (any spelling)."""
+    try:
+        object_id = uuid.UUID(key.strip())
+    except ValueError:
+        return by_reference(session, model, key)
+    return session.get(model, object_id)

@@ -61,14 +61,7 @@ class UnknownAction(InvalidInput):
 
 def get_command(session: Session, key: str) -> ActionCommand:
     """A command by its reference number (or id)."""
-    object_id = parse_key(key)
-    if object_id is not None:
-        command = session.get(ActionCommand, object_id)
-    else:
-        reference = refs.normalise_reference(key) or key
-        command = session.scalars(
-            select(ActionCommand).where(ActionCommand.reference == reference)
-        ).one_or_none()
+    command = refs.find(session, ActionCommand, key)
     if command is None:
         raise CommandNotFound(f"no action command {key!r}", field="command")
     return command

@@ -103,14 +103,7 @@ def parse_key(key: str) -> uuid.UUID | None:
 
 def get_meeting(session: Session, key: str) -> Meeting:
     """A meeting by its reference number (or id)."""
-    object_id = parse_key(key)
-    if object_id is not None:
-        meeting = session.get(Meeting, object_id)
-    else:
-        reference = refs.normalise_reference(key) or key
-        meeting = session.scalars(
-            select(Meeting).where(Meeting.reference == reference)
-        ).one_or_none()
+    meeting = refs.find(session, Meeting, key)
     if meeting is None:
         raise MeetingNotFound(f"no meeting {key!r}", field="meeting")
     return meeting

@@ -87,10 +87,7 @@ class DraftExists(Conflict):
 
 
 def get_by_reference(session: Session, reference: str) -> Agreement:
-    canonical = refs.normalise_reference(reference) or reference.strip().upper()
-    agreement = session.scalars(
-        select(Agreement).where(Agreement.reference == canonical)
-    ).one_or_none()
+    agreement = refs.by_reference(session, Agreement, reference)
     if agreement is None:
         raise AgreementNotFound(f"no agreement has the reference {reference!r}", field="reference")
     return agreement
