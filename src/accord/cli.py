@@ -13,6 +13,8 @@ import typer
 from typer.exceptions import TyperException
 
 from accord.agencies.cli import app as agencies_app
+from accord.alerts.cli import app as alerts_app
+from accord.alerts.cli import screen_app
 from accord.attachments.cli import app as attachments_app
 from accord.audit.cli import app as audit_app
 from accord.core.cliutil import cli_session, print_json
@@ -46,6 +48,8 @@ app.add_typer(deadlines_app, name="calendar")
 app.add_typer(zones_app, name="zones")
 zones_app.add_typer(agreements_app, name="agreements")
 app.add_typer(meetings_app, name="meetings")
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(screen_app, name="screen")
 
 
 @app.command()
@@ -133,9 +137,14 @@ def demo_logins() -> None:
 
 def _audit_refusal(exc: DomainError, argv: list[str] | None) -> None:
     """A refused command is on file like a refused request: an `access.denied` event."""
-    from accord.security.denials import write_denial
+    from accord.security.denials import AuditedRefusal, write_denial
     from accord.security.policy import PermissionDenied
 
+    if isinstance(exc, AuditedRefusal):
+        with cli_session() as session:
+            exc.record_refusal(session)
+            session.commit()
+        return
     if not isinstance(exc, PermissionDenied) or exc.actor is None:
         return
     words = argv if argv is not None else sys.argv[1:]

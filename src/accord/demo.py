@@ -14,6 +14,8 @@ from importlib import resources
 from sqlalchemy.orm import Session
 
 from accord.agencies import service as agencies_service
+from accord.alerts import demo as alerts_demo
+from accord.alerts import followup_demo
 from accord.deadlines import service as deadlines_service
 from accord.meetings import demo as meetings_demo
 from accord.notify import service as notify_service
@@ -143,6 +145,8 @@ def load(session: Session) -> DemoSummary:
     _zones(session, loader)
     agreements_demo.load_demo(session, loader)
     meetings_demo.load_demo(session, loader)
+    alerts_demo.load_demo_alerts(session)
+    followup_demo.load_demo_followups(session)
     calendar = deadlines_service.load_calendar(
         session, deadlines_service.shipped_calendar_lines(), actor=loader
     )

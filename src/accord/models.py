@@ -6,6 +6,8 @@ from __future__ import annotations
 def load_all() -> None:
     """Import each module that declares tables; the import registers them on Base.metadata."""
     import accord.agencies.models
+    import accord.alerts.followup_models
+    import accord.alerts.models
     import accord.attachments.models
     import accord.audit.models
     import accord.core.idempotency

@@ -11,6 +11,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from accord.alerts import followups
+from accord.alerts import jobs as alert_jobs
 from accord.audit import jobs as audit_jobs
 from accord.core import idempotency
 from accord.core.refs import ReferenceEntry
@@ -82,13 +84,18 @@ def wire() -> None:
             Job("zones.rotate_chair", 3600.0, zone_jobs.rotate_due),
             Job("agreements.in_force", 3600.0, agreements_service.bring_into_force_due),
             Job("meetings.overdue", 300.0, meetings_sweep.overdue_sweep),
+            Job("alerts.expire", 60.0, alert_jobs.expire_job),
+            Job("alerts.review_reminders", 3600.0, alert_jobs.review_job),
         ]
     )
     notify_work.PROVIDERS.append(open_deadlines)
     notify_work.PROVIDERS.append(meetings_commands.commands_for)
+    notify_work.PROVIDERS.append(followups.open_followups)
     search_service.REFERENCE_PAGES["meeting"] = lambda oid: f"/meetings/{oid}"
     search_service.REFERENCE_PAGES["action_command"] = lambda oid: f"/commands/{oid}"
     search_service.REFERENCE_PAGES["agreement"] = lambda oid: f"/agreements/id/{oid}"
+    search_service.REFERENCE_PAGES["hit_followup"] = lambda oid: f"/followups/{oid}"
+    search_service.REFERENCE_PAGES["alert"] = lambda oid: f"/alerts/{oid}"
     # An agency with no parent (foreign police) escalates to its zone's secretariat.
     deadline_sweep.ZONE_SECRETARIAT_RESOLVERS.append(zones_service.zone_of_agency_without_parent)
     deadline_sweep.ZONE_SECRETARIAT_USERS.append(zones_service.secretariat_users)

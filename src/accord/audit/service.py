@@ -8,12 +8,12 @@ transaction (see `accord.audit.chain` for how the chainer orders events afterwar
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, select
+from sqlalchemy import ColumnElement, Select, false, insert, select
 from sqlalchemy.orm import Session
 
 from accord.agencies import service as agencies_service
@@ -109,6 +109,59 @@ def record(
     session.add_all(AuditSubject(event_id=event.id, kind=k, key=v) for k, v in sorted(keys))
     session.flush()
     return event
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One event of a `record_many` batch."""
+
+    action: str
+    object_type: str | None = None
+    object_id: object | None = None
+    purpose: str | None = None
+    case_ref: str | None = None
+    outcome: str = "ok"
+    subjects: tuple[Subject, ...] = ()
+    detail: dict[str, Any] | None = None
+
+
+def record_many(session: Session, actor: Actor, events: Sequence[EventSpec]) -> int:
+    """Append many events of one actor in two bulk inserts (batch screening audits every
+    probe); the same rows `record` would write, without a flush per event."""
+    if not events:
+        return 0
+    at = clock.now()
+    roles = actor_roles(actor)
+    rows: list[dict[str, Any]] = []
+    subject_rows: list[dict[str, Any]] = []
+    for spec in events:
+        event_id = uuid7()
+        details = dict(spec.detail or {})
+        details.setdefault("actor_roles", roles)
+        rows.append(
+            {
+                "id": event_id,
+                "occurred_at": at,
+                "actor_user_id": actor.user_id,
+                "actor_username": actor.username,
+                "actor_agency_id": actor.agency_id,
+                "via": actor.via,
+                "action": spec.action,
+                "object_type": spec.object_type,
+                "object_id": None if spec.object_id is None else str(spec.object_id),
+                "purpose": spec.purpose,
+                "case_ref": spec.case_ref,
+                "outcome": spec.outcome,
+                "client_addr": actor.client_addr,
+                "detail": details,
+            }
+        )
+        keys = {(s.kind, s.key) for s in spec.subjects}
+        subject_rows.extend({"event_id": event_id, "kind": k, "key": v} for k, v in sorted(keys))
+    session.execute(insert(AuditEvent), rows)
+    if subject_rows:
+        session.execute(insert(AuditSubject), subject_rows)
+    return len(rows)
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     display_timezone: str = "Asia/Shanghai"
     sql_echo: bool = False
     embedded_worker: bool = False  # `accord serve` turns it on unless --no-worker
+    # Hit follow-ups: how long the issuing agency has to confirm or refuse (SIRENE-style).
+    followup_urgent_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    followup_routine_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    # Alerts: reminders to the issuer this many days before an alert's review date.
+    alert_review_reminder_days: int = Field(default=14, ge=0, le=365)
 
     @field_validator("database_url")
     @classmethod

@@ -77,6 +77,34 @@ def parse_resident_id(text: str) -> ResidentId | None:
     return None
 
 
+def resident_id_corrections(rid: ResidentId) -> set[str]:
+    """The valid IDs one typing error away from an invalid one: a wrong digit or two adjacent
+    characters swapped. MOD 11-2 catches every such error, so a number whose check digit fails
+    is at most one of these (about 30 candidates), and an exact look-up of each finds the
+    intended number without a fuzzy index."""
+    if rid.valid:
+        return set()
+    value = rid.value
+    found: set[str] = set()
+    for i in range(18):
+        alphabet = "0123456789X" if i == 17 else "0123456789"
+        for c in alphabet:
+            if c != value[i]:
+                candidate = value[:i] + c + value[i + 1 :]
+                if check_digit(candidate[:17]) == candidate[17] and _birth(candidate):
+                    found.add(candidate)
+    for i in range(17):
+        swapped = value[:i] + value[i + 1] + value[i] + value[i + 2 :]
+        if (
+            swapped != value
+            and re.fullmatch(r"\d{17}[\dX]", swapped)
+            and check_digit(swapped[:17]) == swapped[17]
+            and _birth(swapped)
+        ):
+            found.add(swapped)
+    return found
+
+
 def compare_resident_ids(a: str, b: str) -> Comparison:
     """How far two typed resident IDs are the same number.
 

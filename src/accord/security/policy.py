@@ -23,6 +23,8 @@ EVERYONE = frozenset(Role)
 ADMINS = frozenset({Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN})
 
 # permission -> the roles that hold it. Object-level rules (which agency) come on top.
+CHECKERS = frozenset({Role.OFFICER, Role.INVESTIGATOR, Role.ANALYST, Role.LIAISON, Role.COMMANDER})
+
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "directory.read": EVERYONE,
     "profile.manage_own": EVERYONE,
@@ -57,6 +59,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         {Role.LIAISON, Role.COMMANDER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN}
     ),
     "work.read_own": EVERYONE,
+    # Alerts and screening. Any front-line role checks; investigators, liaisons and commanders
+    # issue alerts for their agency; the liaison (the agency's single point of contact)
+    # answers hit follow-ups on the issuer's side.
+    "alerts.read": CHECKERS | {Role.DIRECTOR, Role.DEPUTY_DIRECTOR},
+    "alerts.issue": frozenset({Role.INVESTIGATOR, Role.LIAISON, Role.COMMANDER}),
+    "screen.check": CHECKERS,
+    "followups.report": CHECKERS,
+    "followups.answer": frozenset({Role.LIAISON}),
+    "followups.read": CHECKERS | {Role.DIRECTOR, Role.DEPUTY_DIRECTOR},
 }
 
 # Roles whose scope is the whole platform, whatever agency the grant names.

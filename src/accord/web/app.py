@@ -16,6 +16,9 @@ from sqlalchemy import Engine, text
 from accord import __version__
 from accord.agencies import api as agencies_api
 from accord.agencies import pages as agencies_pages
+from accord.alerts import api as alerts_api
+from accord.alerts import followup_api, followup_pages
+from accord.alerts import pages as alerts_pages
 from accord.attachments import api as attachments_api
 from accord.audit import api as audit_api
 from accord.audit import pages as audit_pages
@@ -95,6 +98,8 @@ def create_app(
         zones_api.router,
         agreements_api.router,
         meetings_api.router,
+        alerts_api.router,
+        followup_api.router,
     )
     for router in api_routers:
         app.include_router(router, prefix="/api/v1")
@@ -109,6 +114,8 @@ def create_app(
         zones_pages.router,
         agreements_pages.router,
         meetings_pages.router,
+        alerts_pages.router,
+        followup_pages.router,
     )
     for router in page_routers:
         app.include_router(router)

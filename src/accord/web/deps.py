@@ -16,7 +16,17 @@ from sqlalchemy.orm import Session
 
 def get_session(request: Request) -> Iterator[Session]:
     # A state-changing request takes SQLite's write lock at BEGIN (see accord.core.db).
-    writes = request.method not in ("GET", "HEAD", "OPTIONS")
+    yield from _session(request, writes=request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def get_audited_read_session(request: Request) -> Iterator[Session]:
+    """The session of a GET whose read is audited, and so writes: a write session (BEGIN
+    IMMEDIATE on SQLite), or a writer committing between our read and our audit event would make
+    the request fail with "database is locked"."""
+    yield from _session(request, writes=True)
+
+
+def _session(request: Request, *, writes: bool) -> Iterator[Session]:
     state = request.app.state
     factory = (
         getattr(state, "write_sessionmaker", state.sessionmaker) if writes else state.sessionmaker
@@ -37,3 +47,4 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(get_session)]
+AuditedReadSession = Annotated[Session, Depends(get_audited_read_session)]

@@ -31,6 +31,7 @@ TEMPLATE_PACKAGES = (
     "accord.zones",
     "accord.zones.agreements",
     "accord.meetings",
+    "accord.alerts",
 )
 
 

@@ -1,0 +1,92 @@
+"""The candidate index of alerts, in the database that every app process shares.
+
+Writing: an alert's blocking keys (`accord.matching.blocking`) are stored as 64-bit hashes under
+the alert's compact `index_no`, in the same transaction as the alert, and replaced whenever its
+subject changes. Reading: a probe's keys find the index numbers of its candidates in one
+indexed look-up; the candidates are then loaded only if they may hit at that moment (active,
+and not past their expiry — decided here at query time, so an expired or cancelled alert never
+hits again, whether or not the expiry sweep has run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from accord.alerts.models import Alert, AlertCounter, AlertKey
+from accord.alerts.transitions import AlertStatus
+from accord.matching.blocking import hashed_keys
+from accord.matching.facts import Facts
+
+# A look-up with more keys than this is split (SQLite's default limit is 32,766 variables).
+_CHUNK = 5000
+# A key shared by more alerts than this names nobody in particular (a very common name with no
+# other fact): its candidates are capped, the rest of the probe's keys still count.
+MAX_POSTING = 2000
+
+
+def allocate_numbers(session: Session, count: int) -> int:
+    """Reserve `count` consecutive index numbers; returns the first."""
+    values = {"name": "alerts", "last": 0}
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(postgresql.insert(AlertCounter).values(values).on_conflict_do_nothing())
+    else:
+        session.execute(sqlite.insert(AlertCounter).values(values).on_conflict_do_nothing())
+    last = session.execute(
+        update(AlertCounter)
+        .where(AlertCounter.name == "alerts")
+        .values(last=AlertCounter.last + count)
+        .returning(AlertCounter.last)
+    ).scalar_one()
+    return int(last) - count + 1
+
+
+def key_rows(index_no: int, subject: dict[str, Any]) -> list[dict[str, int]]:
+    return [{"key": k, "alert_no": index_no} for k in hashed_keys(Facts.from_mapping(subject))]
+
+
+def write_keys(session: Session, rows: Sequence[dict[str, int]]) -> None:
+    for start in range(0, len(rows), _CHUNK):
+        session.execute(insert(AlertKey), list(rows[start : start + _CHUNK]))
+
+
+def reindex(session: Session, alert: Alert) -> None:
+    """Replace the alert's keys with those of its current subject."""
+    session.execute(delete(AlertKey).where(AlertKey.alert_no == alert.index_no))
+    write_keys(session, key_rows(alert.index_no, alert.subject))
+
+
+def may_hit(now: datetime) -> Any:
+    """The condition for an alert to answer a check at `now`."""
+    return (Alert.status == AlertStatus.ACTIVE) & or_(
+        Alert.expires_at.is_(None), Alert.expires_at > now
+    )
+
+
+def candidate_numbers(session: Session, keys: Iterable[int]) -> dict[int, set[int]]:
+    """index_no -> the probe keys it shares, for every alert sharing at least one."""
+    wanted = sorted(set(keys))
+    found: dict[int, set[int]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        rows = session.execute(
+            select(AlertKey.key, AlertKey.alert_no).where(AlertKey.key.in_(chunk))
+        )
+        for key, number in rows:
+            found.setdefault(number, set()).add(key)
+    return found
+
+
+def load_candidates(session: Session, numbers: Iterable[int], now: datetime) -> list[Alert]:
+    """The alerts with these index numbers that may hit at `now`."""
+    wanted = sorted(set(numbers))
+    alerts: list[Alert] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        alerts.extend(session.scalars(select(Alert).where(Alert.index_no.in_(chunk), may_hit(now))))
+    return alerts
