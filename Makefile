@@ -41,6 +41,11 @@ i18n: install
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -o src/accord/web/locales/messages.pot src
 	$(BIN)/pybabel update -i src/accord/web/locales/messages.pot -d src/accord/web/locales --no-fuzzy-matching
 
+# Benchmarks (not part of `make test`): the screening figures of issue 6, with the peer matcher.
+bench: install
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/python bench/screening.py --alerts 100000 --probes 5000
+
 constraints: install
 	$(BIN)/pip freeze --exclude-editable | { echo "# Pinned versions of every package Accord installs (direct and transitive)."; echo "# Regenerate with: make constraints"; cat; } > constraints.txt
 
