@@ -144,6 +144,10 @@ def _officer(session: Any) -> Any:
     return security_service.actor_for(user, via="bench")
 
 
+def _say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--alerts", type=int, default=100_000)
@@ -153,12 +157,18 @@ def main() -> int:
     parser.add_argument("--http", type=int, default=300, help="checks timed over HTTP")
     parser.add_argument("--peer-sample", type=int, default=1500, help="probes for the peer")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--workers", type=int, default=2, help="batch scoring processes")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="accord-bench-"))
     os.environ["ACCORD_DATA_DIR"] = str(workdir)
-    figures: dict[str, Any] = {"alerts": args.alerts, "probes": args.probes, "seed": args.seed}
+    figures: dict[str, Any] = {
+        "alerts": args.alerts,
+        "probes": args.probes,
+        "seed": args.seed,
+        "batch_workers": args.workers,
+    }
     started = time.perf_counter()
     subprocess.run(
         [
@@ -175,7 +185,7 @@ def main() -> int:
     labels = {row["ref"]: row for row in _read(workdir / "labels.jsonl")}
     probe_rows = _read(workdir / "probes.jsonl")
 
-    from accord.alerts import screening, service
+    from accord.alerts import screening
     from accord.alerts.schemas import Probe
     from accord.security.actor import Actor
 
@@ -183,11 +193,20 @@ def main() -> int:
     engine, factory = _setup(url)
     figures["database"] = engine.dialect.name
 
+    # The import runs as an operator runs it, in its own process (`accord alerts import`).
     started = time.perf_counter()
-    with factory() as session, (workdir / "alerts.jsonl").open(encoding="utf-8") as fp:
-        service.import_lines(session, Actor.system("bench"), fp)
-        session.commit()
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("accord")),
+            "alerts",
+            "import",
+            str(workdir / "alerts.jsonl"),
+        ],
+        check=True,
+        env={**os.environ, "ACCORD_DATABASE_URL": url},
+    )
     figures["import_s"] = round(time.perf_counter() - started, 1)
+    _say(f"imported {args.alerts} alerts in {figures['import_s']} s")
     figures["import_alerts_per_s"] = round(args.alerts / max(figures["import_s"], 1e-9))
     with factory() as session:
         figures.update(_index_bytes(session))
@@ -198,7 +217,9 @@ def main() -> int:
     results: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
     with factory() as session:
-        for line in screening.batch(session, Actor.system("bench"), probes, purpose="benchmark"):
+        for line in screening.batch(
+            session, Actor.system("bench"), probes, purpose="benchmark", workers=args.workers
+        ):
             results[line["ref"]] = line
         session.commit()
     batch_s = time.perf_counter() - started
@@ -209,6 +230,7 @@ def main() -> int:
     for ref, line in results.items():
         tally.add(labels[ref], line["result"], [c["alert_ref"] for c in line["candidates"]])
     figures["quality"] = tally.figures()
+    _say(f"batch: {figures['batch_probes_per_s']} probes/s; {figures['quality']['_all_match']}")
 
     # single checks at the service layer, audit write and commit included
     timings: list[float] = []
@@ -221,6 +243,7 @@ def main() -> int:
             session.commit()
             timings.append(time.perf_counter() - t0)
     figures["service_latency"] = _percentiles(timings)
+    _say(f"service latency {figures['service_latency']}")
 
     if args.http:
         figures["http_latency"] = _http(url, probe_rows[: args.http])
@@ -247,9 +270,9 @@ def main() -> int:
 
 def _http(url: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Time `POST /api/v1/checks` against a real uvicorn server on a free port."""
+    import http.client
     import socket
 
-    import httpx
     import uvicorn
 
     from accord.core.config import Settings
@@ -273,21 +296,26 @@ def _http(url: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = create_app(engine, Settings(database_url=url))
+    app = create_app(engine=engine, settings=Settings(database_url=url))
     server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.05)
     timings: list[float] = []
-    headers = {"Authorization": f"Bearer {issued.token}"}
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
-        for row in rows:
-            probe = {k: v for k, v in row.items() if k != "ref"}
-            t0 = time.perf_counter()
-            response = client.post("/api/v1/checks", json={"probe": probe, "purpose": "bench"})
-            timings.append(time.perf_counter() - t0)
-            response.raise_for_status()
+    headers = {"Authorization": f"Bearer {issued.token}", "Content-Type": "application/json"}
+    connection = http.client.HTTPConnection("127.0.0.1", port)  # one kept-alive connection
+    for row in rows:
+        probe = {k: v for k, v in row.items() if k != "ref"}
+        body = json.dumps({"probe": probe, "purpose": "bench"})
+        t0 = time.perf_counter()
+        connection.request("POST", "/api/v1/checks", body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        timings.append(time.perf_counter() - t0)
+        if response.status != 200:
+            raise RuntimeError(f"POST /api/v1/checks answered {response.status}")
+    connection.close()
     server.should_exit = True
     thread.join(timeout=5)
     return _percentiles(timings)

@@ -41,6 +41,12 @@ class World:
         return alert
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rule_caches() -> None:
+    """Sharing rules and provinces are remembered per process; each test starts afresh."""
+    service.clear_caches()
+
+
 @pytest.fixture
 def world(session: Session, frozen_clock: FrozenClock) -> World:
     agencies = make_named(session, "SH", "JS", "ZJ", "AH", "PD", "HZ", "HAN")

@@ -188,6 +188,10 @@ def test_cli_round_trip(tmp_path: Path, cli_env: None, capsys: object) -> None:
     assert set(results[0]["candidates"][0]) == {"alert_ref", "score", "explanation"}
     assert results[1]["result"] == "hit"
     assert results[2] == {"ref": "P-3", "result": "no_hit", "candidates": []}
+    parallel = tmp_path / "parallel.jsonl"
+    command = ["screen", "batch", str(probes), "--purpose", "test", "--out", str(parallel)]
+    assert main([*command, "--workers", "2"]) == 0
+    assert parallel.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
     assert main(["screen", "batch", str(probes), "--out", str(out)]) == 1
     bad = tmp_path / "bad.jsonl"
     bad.write_text(alerts.read_text(encoding="utf-8") + "\n{not json", encoding="utf-8")

@@ -9,6 +9,7 @@ that user's rights.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
@@ -29,6 +30,8 @@ from accord.security.actor import Actor
 
 app = typer.Typer(help="Shared alerts: import, list, show, activate, cancel.", no_args_is_help=True)
 screen_app = typer.Typer(help="Check persons and objects against the alerts.", no_args_is_help=True)
+
+PARALLEL_FROM = 5000  # probes; below this a batch runs in one process
 
 JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 AS = Annotated[str | None, typer.Option("--as", help="Username of the person acting.")]
@@ -266,17 +269,26 @@ def batch_command(
         "results.jsonl"
     ),
     as_user: AS = None,
+    workers: Annotated[
+        int, typer.Option(min=0, max=32, help="Processes scoring in parallel (0: one per core).")
+    ] = 0,
 ) -> None:
     """Screen a file of probes; one result line per probe, in order."""
     path = _readable(probes)
     total = _count_lines(path)
+    if workers == 0:
+        # Forking pays off only for a large file; a small one is screened here at once.
+        workers = min(os.cpu_count() or 1, 4) if total >= PARALLEL_FROM else 1
     partial = out.with_name(out.name + ".partial")
     counts = {"hit": 0, "possible": 0, "no_hit": 0}
     with cli_session() as session, _bar(total, "probes") as bar:
         actor = _actor(session, as_user)
         try:
             with partial.open("w", encoding="utf-8") as fp:
-                for line in screening.batch(session, actor, _probes(path), purpose=purpose):
+                lines = screening.batch(
+                    session, actor, _probes(path), purpose=purpose, workers=workers
+                )
+                for line in lines:
                     fp.write(json.dumps(line, ensure_ascii=False) + "\n")
                     counts[line["result"]] += 1
                     if bar is not None:

@@ -10,8 +10,11 @@ identifiers and every candidate as subjects.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import uuid
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,13 +22,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accord.agencies.models import Agency
 from accord.alerts import clearances as clearance_rules
 from accord.alerts import index
 from accord.alerts.kinds import TYPE_RANK, AlertType, Priority
 from accord.alerts.models import Alert, AlertZone, Check, Clearance
 from accord.alerts.schemas import Probe
-from accord.alerts.service import Visibility, subject_identifiers
+from accord.alerts.service import AgencyLabel, Visibility, agency_label, subject_identifiers
 from accord.audit import service as audit
 from accord.audit.subjects import Subject
 from accord.core import clock
@@ -39,7 +41,7 @@ from accord.security.actor import Actor
 from accord.zones.sharing import ShareMode
 
 MAX_CANDIDATES = 10  # in a result (issue 6 §4)
-MAX_SCORED = 200  # scored per probe: those sharing the most keys with it
+MAX_SCORED = 60  # scored per probe: those sharing the rarest keys with it
 CLEARED = "cleared"
 
 _COLUMNS = (
@@ -143,12 +145,9 @@ class Screener:
         self.visibility = Visibility(session, actor.agency_id)
         self.system = actor.is_system
         self._facts: dict[int, Facts] = {}
-        self._agencies: dict[uuid.UUID, Agency | None] = {}
 
-    def agency(self, agency_id: uuid.UUID) -> Agency | None:
-        if agency_id not in self._agencies:
-            self._agencies[agency_id] = self.session.get(Agency, agency_id)
-        return self._agencies[agency_id]
+    def agency(self, agency_id: uuid.UUID) -> AgencyLabel | None:
+        return agency_label(self.session, agency_id)
 
     def _alert_facts(self, row: Any) -> Facts:
         facts = self._facts.get(row.index_no)
@@ -172,12 +171,14 @@ class Screener:
                 postings.setdefault(key, []).append(number)
         chosen: list[list[int]] = []
         for keys in probe_keys:
-            shared: dict[int, int] = {}
+            # A shared key counts by how rare it is (1 / its number of alerts): the alert that
+            # shares an ID or a name with a birth date outranks the namesakes sharing a name.
+            weight: dict[int, float] = {}
             for key in keys:
-                for number in postings.get(key, ()):
-                    shared[number] = shared.get(number, 0) + 1
-            ranked = sorted(shared, key=lambda n: -shared[n])[:MAX_SCORED]
-            chosen.append(ranked)
+                posting = postings.get(key, ())
+                for number in posting:
+                    weight[number] = weight.get(number, 0.0) + 1.0 / len(posting)
+            chosen.append(sorted(weight, key=lambda n: -weight[n])[:MAX_SCORED])
         rows = self._rows({n for numbers in chosen for n in numbers})
         outcomes: list[Outcome] = []
         kept_all: list[Candidate] = []
@@ -263,9 +264,7 @@ class Screener:
         """A candidate as the API and the pages show it; hit/no-hit-only alerts are redacted to
         "match at agency X" and the contact to ask."""
         issuer = self.agency(c.issuer_id)
-        name = ""
-        if issuer is not None:
-            name = issuer.name_en if locale == "en" else issuer.name_zh
+        name = issuer.name(locale) if issuer is not None else ""
         out: dict[str, Any] = {
             "alert_id": str(c.alert_id),
             "alert_ref": c.ref,
@@ -380,6 +379,60 @@ def get_check(session: Session, actor: Actor, check_id: uuid.UUID) -> Check:
     return found
 
 
+@dataclass(frozen=True)
+class BatchLine:
+    """One probe's result line and what its audit event records."""
+
+    line: dict[str, Any]
+    subjects: tuple[Subject, ...]
+    alerts: list[str]
+
+
+def screen_lines(
+    screener: Screener, items: Sequence[tuple[int, dict[str, Any]]]
+) -> list[BatchLine]:
+    """Screen probes (line number, interchange fields) into result lines (issue 6 §4)."""
+    outcomes = screener.screen([Facts.from_mapping(data) for _, data in items])
+    lines = []
+    for (number, data), outcome in zip(items, outcomes, strict=True):
+        ref = str(data.get("ref") or f"line-{number}")
+        lines.append(
+            BatchLine(
+                line={
+                    "ref": ref,
+                    "result": outcome.result,
+                    "candidates": [
+                        {
+                            "alert_ref": c.ref,
+                            "score": round(c.assessment.score, 4),
+                            "explanation": _batch_explanation(screener, c),
+                        }
+                        for c in outcome.candidates
+                    ],
+                },
+                subjects=_audit_subjects(data, outcome),
+                alerts=[c.ref for c in outcome.candidates],
+            )
+        )
+    return lines
+
+
+# A worker process of a parallel batch: its own engine, the checker, and the batch's moment.
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(url: str, actor: Actor, now: datetime) -> None:
+    from accord.core.db import make_engine, make_sessionmaker
+
+    _worker.update(factory=make_sessionmaker(make_engine(url)), actor=actor, now=now)
+
+
+def _worker_lines(items: list[tuple[int, dict[str, Any]]]) -> list[BatchLine]:
+    with _worker["factory"]() as session:
+        screener = Screener(session, _worker["actor"], now=_worker["now"])
+        return screen_lines(screener, items)
+
+
 def batch(
     session: Session,
     actor: Actor,
@@ -387,57 +440,64 @@ def batch(
     *,
     purpose: str | None,
     chunk: int = 500,
+    workers: int = 1,
 ) -> Iterator[dict[str, Any]]:
     """Screen many probes; yields one result line per probe (issue 6 §4), in order.
 
     Each probe is audited like a single check (one event, the candidates as subjects), in
-    bulk per chunk; the caller commits (a batch is kept whole or not at all).
+    bulk per chunk; the caller commits (a batch is kept whole or not at all). With `workers` >
+    1 the scoring runs in that many processes reading the same database (the audit events are
+    still written here, in the caller's transaction).
     """
     policy.require(actor, "screen.check")
     stated = _purpose(actor, purpose, {})
     screener = Screener(session, actor)
-    pending: list[tuple[int, Probe]] = []
 
-    def flush() -> Iterator[dict[str, Any]]:
-        datas = [p.subject_fields() for _, p in pending]
-        outcomes = screener.screen([Facts.from_mapping(d) for d in datas])
-        events = []
-        for (number, p), data, outcome in zip(pending, datas, outcomes, strict=True):
-            ref = p.ref or f"line-{number}"
-            events.append(
-                audit.EventSpec(
-                    action="screen.batch_check",
-                    object_type="check",
-                    object_id=ref[:64],
-                    purpose=stated,
-                    subjects=_audit_subjects(data, outcome),
-                    detail={
-                        "result": outcome.result,
-                        "alerts": [c.ref for c in outcome.candidates],
-                    },
-                )
+    def audited(lines: list[BatchLine]) -> Iterator[dict[str, Any]]:
+        events = [
+            audit.EventSpec(
+                action="screen.batch_check",
+                object_type="check",
+                object_id=str(b.line["ref"])[:64],
+                purpose=stated,
+                subjects=b.subjects,
+                detail={"result": b.line["result"], "alerts": b.alerts},
             )
-            yield {
-                "ref": ref,
-                "result": outcome.result,
-                "candidates": [
-                    {
-                        "alert_ref": c.ref,
-                        "score": round(c.assessment.score, 4),
-                        "explanation": _batch_explanation(screener, c),
-                    }
-                    for c in outcome.candidates
-                ],
-            }
+            for b in lines
+        ]
         audit.record_many(session, actor, events)
-        pending.clear()
+        for b in lines:
+            yield b.line
 
-    for item in probes:
-        pending.append(item)
-        if len(pending) >= chunk:
-            yield from flush()
-    if pending:
-        yield from flush()
+    def chunks() -> Iterator[list[tuple[int, dict[str, Any]]]]:
+        pending: list[tuple[int, dict[str, Any]]] = []
+        for number, probe in probes:
+            data = probe.subject_fields()
+            if probe.ref:
+                data["ref"] = probe.ref
+            pending.append((number, data))
+            if len(pending) >= chunk:
+                yield pending
+                pending = []
+        if pending:
+            yield pending
+
+    if workers <= 1:
+        for items in chunks():
+            yield from audited(screen_lines(screener, items))
+        return
+    url = session.get_bind().engine.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(url, actor, screener.now)
+    ) as pool:
+        running: deque[Future[list[BatchLine]]] = deque()
+        for items in chunks():
+            running.append(pool.submit(_worker_lines, items))
+            if len(running) > 2 * workers:
+                yield from audited(running.popleft().result())
+        while running:
+            yield from audited(running.popleft().result())
 
 
 def _batch_explanation(screener: Screener, c: Candidate) -> list[str]:

@@ -10,6 +10,7 @@ the intended one.
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -75,53 +76,109 @@ def get_alert(session: Session, key: str | uuid.UUID) -> Alert:
     return found
 
 
+# Agencies move between provinces never and zones change their rules seldom, while every check
+# asks both for each candidate: both answers are kept for a short while in the process. A rule
+# changed by a new agreement version reaches checks within RULES_TTL seconds.
+RULES_TTL = 30.0
+_provinces: dict[uuid.UUID, tuple[uuid.UUID, float]] = {}
+_agencies: dict[uuid.UUID, tuple[AgencyLabel | None, float]] = {}
+_rules: dict[tuple[uuid.UUID, str, uuid.UUID, date], tuple[ShareMode, float]] = {}
+
+
+def clear_caches() -> None:
+    """Forget the remembered provinces and sharing rules (tests, and after an import)."""
+    _provinces.clear()
+    _rules.clear()
+    _agencies.clear()
+
+
+@dataclass(frozen=True)
+class AgencyLabel:
+    id: uuid.UUID
+    code: str
+    name_zh: str
+    name_en: str
+    ministry: bool
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_zh
+
+
+def agency_label(session: Session, agency_id: uuid.UUID) -> AgencyLabel | None:
+    """An agency's code and names, remembered for RULES_TTL seconds."""
+    now = time.monotonic()
+    cached = _agencies.get(agency_id)
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    row = session.execute(
+        select(Agency.code, Agency.name_zh, Agency.name_en, Agency.level).where(
+            Agency.id == agency_id
+        )
+    ).first()
+    label = (
+        AgencyLabel(agency_id, row.code, row.name_zh, row.name_en, row.level.value == "ministry")
+        if row is not None
+        else None
+    )
+    _agencies[agency_id] = (label, now + RULES_TTL)
+    return label
+
+
 def province_of(session: Session, agency_id: uuid.UUID) -> uuid.UUID:
     """The top of the agency's own tree below the ministry: its provincial bureau (or the
     foreign police it belongs to)."""
+    now = time.monotonic()
+    cached = _provinces.get(agency_id)
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    found = agency_id
     agency = session.get(Agency, agency_id)
-    if agency is None:
-        return agency_id
-    chain = [*agencies_service.ancestors(agency), agency]
-    for node in chain:
-        if node.level.value != "ministry":
-            return node.id
-    return agency.id
+    if agency is not None:
+        chain = [*agencies_service.ancestors(agency), agency]
+        found = next((n.id for n in chain if n.level.value != "ministry"), agency.id)
+    _provinces[agency_id] = (found, now + RULES_TTL)
+    return found
+
+
+def sharing_mode(
+    session: Session, zone_id: uuid.UUID, alert_type: str, agency_id: uuid.UUID
+) -> ShareMode:
+    """The zone's rule for this alert type as it applies to `agency_id` today (remembered for
+    RULES_TTL seconds)."""
+    now = time.monotonic()
+    key = (zone_id, alert_type, agency_id, clock.now().date())
+    cached = _rules.get(key)
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    mode = rule_for(session, zone_id, f"alert.{alert_type}", agency_id).mode
+    if len(_rules) > 100_000:
+        _rules.clear()
+    _rules[key] = (mode, now + RULES_TTL)
+    return mode
 
 
 class Visibility:
     """What one agency may see of which alert: the alerts of its own provincial tree in full;
     another agency's alerts through a zone they share, by that zone's rule for the alert type
-    (`full`, `hit_no_hit` = "match at agency X", or nothing). The ministry sees all in full.
-    Rules are looked up once per (zone, type) and remembered for the life of the object."""
+    (`full`, `hit_no_hit` = "match at agency X", or nothing). The ministry sees all in full."""
 
     def __init__(self, session: Session, agency_id: uuid.UUID | None) -> None:
         self.session = session
         self.agency_id = agency_id
-        agency = session.get(Agency, agency_id) if agency_id else None
-        self.national = agency is not None and agency.level.value == "ministry"
+        label = agency_label(session, agency_id) if agency_id else None
+        self.national = label is not None and label.ministry
         self.province = province_of(session, agency_id) if agency_id else None
-        self._provinces: dict[uuid.UUID, uuid.UUID] = {}
-        self._rules: dict[tuple[uuid.UUID, str], ShareMode] = {}
-
-    def _province(self, agency_id: uuid.UUID) -> uuid.UUID:
-        if agency_id not in self._provinces:
-            self._provinces[agency_id] = province_of(self.session, agency_id)
-        return self._provinces[agency_id]
 
     def mode(
         self, issuer_id: uuid.UUID, alert_type: str, zone_ids: Iterable[uuid.UUID]
     ) -> ShareMode:
         if self.agency_id is None:
             return ShareMode.NONE
-        if self.national or self._province(issuer_id) == self.province:
+        if self.national or province_of(self.session, issuer_id) == self.province:
             return ShareMode.FULL
         best = ShareMode.NONE
         for zone_id in zone_ids:
-            key = (zone_id, alert_type)
-            if key not in self._rules:
-                rule = rule_for(self.session, zone_id, f"alert.{alert_type}", self.agency_id)
-                self._rules[key] = rule.mode
-            mode = self._rules[key]
+            mode = sharing_mode(self.session, zone_id, alert_type, self.agency_id)
             if mode is ShareMode.FULL:
                 return mode
             if mode is ShareMode.HIT_NO_HIT:

@@ -256,3 +256,53 @@ JP_GIVEN_DEFAULT = 5e-4
 
 FOREIGN_DEFAULT = 1e-6  # a full name of unknown origin: first and family name together
 FOREIGN_SINGLE_DEFAULT = 1e-4  # a single word, which may be only a surname
+
+
+# Japanese given names in kanji and their usual readings. Kanji given names are read by the
+# bearer's choice, not by dictionary: 陽翔 is HARUTO, 大樹 DAIKI or HIROKI, 彩 AYA. A dictionary
+# reader (pykakasi) gets these wrong, so the commonest names of the birth-year rankings (Meiji
+# Yasuda's yearly name survey, 1912 onwards: 太郎, 茂, 幸子, 和子 ... 蓮, 陽翔, 陽葵) are read
+# from this table, every usual reading of each; other names fall back to the dictionary.
+JP_GIVEN_NAMES: dict[str, tuple[str, ...]] = {
+    # men
+    "蓮": ("ren",), "陽翔": ("haruto", "hinato"), "湊": ("minato",), "蒼": ("aoi", "so"),
+    "樹": ("itsuki",), "大翔": ("hiroto", "yamato", "daito"), "悠真": ("yuma", "haruma"),
+    "陽向": ("hinata",), "律": ("ritsu",), "朝陽": ("asahi",), "颯真": ("soma",),
+    "悠人": ("yuto", "haruto"), "大和": ("yamato",), "翔太": ("shota",), "拓海": ("takumi",),
+    "翔": ("sho", "kakeru"), "大輝": ("daiki", "hiroki"), "大樹": ("daiki", "hiroki", "taiki"),
+    "健太": ("kenta",), "健一": ("kenichi",), "誠": ("makoto",), "浩": ("hiroshi",),
+    "博": ("hiroshi",), "茂": ("shigeru",), "実": ("minoru",), "清": ("kiyoshi",),
+    "勇": ("isamu",), "進": ("susumu",), "隆": ("takashi",), "明": ("akira",),
+    "翼": ("tsubasa",), "亮": ("ryo", "akira"), "涼": ("ryo",), "健": ("ken", "takeshi"),
+    "剛": ("tsuyoshi", "takeshi"), "直樹": ("naoki",), "和也": ("kazuya",), "達也": ("tatsuya",),
+    "哲也": ("tetsuya",), "拓也": ("takuya",), "雄太": ("yuta",), "太郎": ("taro",),
+    "一郎": ("ichiro",), "次郎": ("jiro",), "大介": ("daisuke",), "健二": ("kenji",),
+    "浩二": ("koji",), "誠一": ("seiichi",), "修": ("osamu",), "豊": ("yutaka",),
+    "正": ("tadashi",), "学": ("manabu",), "聡": ("satoshi",), "稔": ("minoru",),
+    "秀樹": ("hideki",), "康弘": ("yasuhiro",), "和彦": ("kazuhiko",), "智也": ("tomoya",),
+    "翔平": ("shohei",), "陸": ("riku",), "海斗": ("kaito",), "颯太": ("sota",),
+    "悠斗": ("yuto",), "蒼空": ("sora",), "大地": ("daichi",), "蒼太": ("sota",),
+    "悠": ("yu", "haruka"), "光": ("hikaru",), "翔大": ("shota",), "優斗": ("yuto",),
+    "拓真": ("takuma",), "蓮斗": ("rento",), "陽太": ("yota", "hinata"), "大樹郎": ("daijuro",),
+    "和夫": ("kazuo",), "正雄": ("masao",), "弘": ("hiroshi",), "三郎": ("saburo",),
+    "武": ("takeshi",), "昭": ("akira",), "勝": ("masaru",), "裕太": ("yuta",),
+    "優太": ("yuta",), "隼人": ("hayato",), "直人": ("naoto",), "大輔": ("daisuke",),
+    # women
+    "陽葵": ("himari", "hinata", "hina"), "凛": ("rin",), "詩": ("uta",), "結菜": ("yuna",),
+    "葵": ("aoi",), "芽依": ("mei",), "紬": ("tsumugi",), "澪": ("mio",), "結愛": ("yua",),
+    "美咲": ("misaki",), "彩": ("aya",), "幸子": ("sachiko",), "洋子": ("yoko",),
+    "恵子": ("keiko",), "京子": ("kyoko",), "和子": ("kazuko",), "節子": ("setsuko",),
+    "久美子": ("kumiko",), "裕子": ("yuko", "hiroko"), "優子": ("yuko",), "直美": ("naomi",),
+    "由美": ("yumi",), "真由美": ("mayumi",), "明美": ("akemi",), "智子": ("tomoko",),
+    "陽子": ("yoko",), "美穂": ("miho",), "愛": ("ai",), "舞": ("mai",), "麻衣": ("mai",),
+    "彩花": ("ayaka",), "美紀": ("miki",), "香織": ("kaori",), "沙織": ("saori",),
+    "恵": ("megumi",), "桜": ("sakura",), "花子": ("hanako",), "結衣": ("yui",),
+    "陽菜": ("hina", "haruna"), "莉子": ("riko",), "美月": ("mizuki", "mitsuki"),
+    "七海": ("nanami",), "真央": ("mao",), "奈々": ("nana",), "遥": ("haruka",),
+    "楓": ("kaede",), "千尋": ("chihiro",), "美優": ("miyu",), "菜々子": ("nanako",),
+    "友美": ("tomomi",), "由紀": ("yuki",), "雪": ("yuki",), "真理子": ("mariko",),
+    "典子": ("noriko",), "文子": ("fumiko",), "春子": ("haruko",), "花": ("hana",),
+    "芽衣": ("mei",), "杏": ("an", "anzu"), "結月": ("yuzuki",), "咲良": ("sakura",),
+    "美羽": ("miu",), "心春": ("koharu",), "愛子": ("aiko",), "恵美": ("emi", "megumi"),
+    "千代": ("chiyo",), "静香": ("shizuka",), "麻美": ("asami",), "理恵": ("rie",),
+}  # fmt: skip

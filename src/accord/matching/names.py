@@ -111,11 +111,14 @@ def fold_latin(text: str) -> str:
     return _APOSTROPHES.sub("", unicodedata.normalize("NFC", text)).lower()
 
 
+_NOT_AZ = re.compile(r"[^a-z]")
+
+
 def _distinct(readings: list[roman.Reading]) -> tuple[tuple[NameForm, ...], tuple[str, ...]]:
     """The forms (tokens cut to a-z, none empty, no repeats) and their labels."""
     forms: dict[NameForm, str] = {}
     for system, tokens, label in readings:
-        kept = tuple(t for t in (re.sub(r"[^a-z]", "", t) for t in tokens) if t)
+        kept = tuple(t for t in (_NOT_AZ.sub("", t) for t in tokens) if t)
         if kept:
             forms.setdefault(NameForm(system, kept), label)
     return tuple(forms), tuple(forms.values())

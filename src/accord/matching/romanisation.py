@@ -26,6 +26,7 @@ from accord.matching.name_tables import (
     CN_SURNAME_SHARE,
     COMPOUND_SURNAMES,
     HK_SURNAMES,
+    JP_GIVEN_NAMES,
     JP_SURNAMES,
     KR_SURNAMES,
     PINYIN_SYLLABLES,
@@ -453,19 +454,25 @@ def japanese_readings(words: list[str]) -> tuple[list[Reading], str]:
     one when it differs: TANAKA TARO, TANAKA TAROU), with the family name in kanji when it is
     one of the table's common surnames."""
     known = _known_japanese_surname(words[0]) if len(words) == 1 else ""
+    given_kanji = ""
     if known:
         family = JP_SURNAMES[known][0]
-        given = "".join(_hepburn(words[0][len(known) :]))
+        given_kanji = words[0][len(known) :]
+        given = "".join(_hepburn(given_kanji))
     elif len(words) > 1:
-        family, given = "".join(_hepburn(words[0])), "".join(_hepburn("".join(words[1:])))
+        given_kanji = "".join(words[1:])
+        family, given = "".join(_hepburn(words[0])), "".join(_hepburn(given_kanji))
     else:
         parts = [p for p in _hepburn(words[0]) if p]
         family, given = (parts[0] if parts else ""), "".join(parts[1:])
+    # A common given name is read as its bearers read it, not as the dictionary does.
+    givens = list(dict.fromkeys([*JP_GIVEN_NAMES.get(given_kanji, ()), given]))
     found: list[Reading] = []
-    for spell in (passport_hepburn, str):
-        f, g = spell(family), spell(given)
-        found.append(("japanese", (f, g), f"{f} {g}".strip().upper()))
-    return found, known
+    for g_reading in givens:
+        for spell in (passport_hepburn, str):
+            f, g = spell(family), spell(g_reading)
+            found.append(("japanese", (f, g), f"{f} {g}".strip().upper()))
+    return list(dict.fromkeys(found)), known
 
 
 def looks_japanese(simplified: str) -> bool:

@@ -331,10 +331,27 @@ def band(alert_type: str, bits: float, features: Iterable[Feature]) -> str:
     return POSSIBLE
 
 
+# No name agreement is worth more than this (the rarity cap at factor 1.0).
+NAME_MAX_BITS = WEIGHTS["name.rarity_cap"]
+
+
 def assess(probe: Facts, stored: Facts, alert_type: str) -> Assessment:
-    """Score `stored` (an alert's subject) against `probe`."""
-    features = tuple(f for feature in FEATURES if (f := feature(probe, stored)) is not None)
+    """Score `stored` (an alert's subject) against `probe`.
+
+    The name, the dearest feature to compute, comes last, and only if it can still matter: when
+    the other features leave the candidate below `possible` even with the best possible name
+    (a namesake whose birth date differs), the answer is `no_hit` without comparing names.
+    """
+    features = [f for feature in FEATURES if feature is not name and (f := feature(probe, stored))]
     bits = sum(f.bits for f in features)
+    if bits + NAME_MAX_BITS >= THRESHOLDS[alert_type][1]:
+        named = name(probe, stored)
+        if named is not None:
+            features.append(named)
+            bits += named.bits
     return Assessment(
-        bits=bits, score=score_of(bits), band=band(alert_type, bits, features), features=features
+        bits=bits,
+        score=score_of(bits),
+        band=band(alert_type, bits, features),
+        features=tuple(features),
     )
