@@ -191,6 +191,7 @@ def main() -> int:
 
     url = _db(args.database_url, workdir)
     engine, factory = _setup(url)
+    engine.dispose()  # no connection of ours holds the log open while the import writes
     figures["database"] = engine.dialect.name
 
     # The import runs as an operator runs it, in its own process (`accord alerts import`).

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from accord.matching import identifiers, names, transcription
-from accord.matching.facts import Facts, PartialDate
+from accord.matching.facts import Document, Facts, PartialDate
 from accord.matching.weights import THRESHOLDS, WEIGHTS, name_bits, score_of
+
+T = TypeVar("T")
 
 HIT = "hit"
 POSSIBLE = "possible"
@@ -70,47 +73,49 @@ def _one_edit(a: str, b: str) -> bool:
 # --- person features ----------------------------------------------------------------------
 
 
+def _best(
+    judge: Callable[[T, T], Feature | None], probes: Iterable[T], stored: Iterable[T]
+) -> Feature | None:
+    """The strongest of `judge` over every pair of the probe's and the stored values."""
+    kept = list(stored)
+    found = [f for p in probes for s in kept if (f := judge(p, s)) is not None]
+    return max(found, key=lambda f: f.bits, default=None)
+
+
+def _resident_id_pair(p: str, s: str) -> Feature | None:
+    c = identifiers.compare_resident_ids(p, s)
+    if c.explanation == "not a resident ID number":
+        return None
+    if c.score >= 1.0:
+        return _feature("id.legacy" if "15→18" in c.explanation else "id.equal", c.explanation)
+    if c.score >= 0.95:
+        return _feature("id.check_digit", c.explanation)
+    if c.score > 0:
+        return _feature("id.typo", c.explanation)
+    return _feature("id.different", "ID numbers differ")
+
+
 def resident_id(probe: Facts, stored: Facts) -> Feature | None:
-    best: Feature | None = None
-    for p in probe.resident_ids:
-        for s in stored.resident_ids:
-            c = identifiers.compare_resident_ids(p, s)
-            if c.explanation == "not a resident ID number":
-                continue
-            if c.score >= 1.0:
-                legacy = "15→18" in c.explanation
-                f = _feature("id.legacy" if legacy else "id.equal", c.explanation)
-            elif c.score >= 0.95:
-                f = _feature("id.check_digit", c.explanation)
-            elif c.score > 0:
-                f = _feature("id.typo", c.explanation)
-            else:
-                f = _feature("id.different", "ID numbers differ")
-            if best is None or f.bits > best.bits:
-                best = f
-    return best
+    return _best(_resident_id_pair, probe.resident_ids, stored.resident_ids)
 
 
 def _plain(text: str) -> str:
     return identifiers.normalise_passport(text)
 
 
+def _passport_pair(p: str, s: str) -> Feature | None:
+    c = identifiers.compare_passports(p, s)
+    if c.score >= 1.0:
+        return _feature("passport.equal", c.explanation)
+    if c.score > 0:
+        return _feature("passport.confusable", c.explanation)
+    if _one_edit(_plain(p), _plain(s)):
+        return _feature("passport.typo", "passport number one character apart")
+    return _feature("passport.different", "passport numbers differ")
+
+
 def passport(probe: Facts, stored: Facts) -> Feature | None:
-    best: Feature | None = None
-    for p in probe.passports:
-        for s in stored.passports:
-            c = identifiers.compare_passports(p, s)
-            if c.score >= 1.0:
-                f = _feature("passport.equal", c.explanation)
-            elif c.score > 0:
-                f = _feature("passport.confusable", c.explanation)
-            elif _one_edit(_plain(p), _plain(s)):
-                f = _feature("passport.typo", "passport number one character apart")
-            else:
-                f = _feature("passport.different", "passport numbers differ")
-            if best is None or f.bits > best.bits:
-                best = f
-    return best
+    return _best(_passport_pair, probe.passports, stored.passports)
 
 
 def _digits(d: PartialDate) -> str:
@@ -205,82 +210,69 @@ def _transcribed(a: str, b: str, frequency: float) -> tuple[str, float, str] | N
 # --- object features ----------------------------------------------------------------------
 
 
+def _plate_pair(p: str, s: str) -> Feature | None:
+    c = identifiers.compare_plates(p, s)
+    if c.score >= 1.0:
+        return _feature("plate.equal", c.explanation)
+    if c.score > 0:
+        return _feature("plate.reading", c.explanation)
+    return None  # a different plate says little: plates are changed on stolen cars
+
+
 def plate(probe: Facts, stored: Facts) -> Feature | None:
-    best: Feature | None = None
-    for p in probe.plates:
-        for s in stored.plates:
-            c = identifiers.compare_plates(p, s)
-            if c.score >= 1.0:
-                f = _feature("plate.equal", c.explanation)
-            elif c.score > 0:
-                f = _feature("plate.reading", c.explanation)
-            else:
-                continue  # a different plate says little: plates are changed on stolen cars
-            if best is None or f.bits > best.bits:
-                best = f
-    return best
+    return _best(_plate_pair, probe.plates, stored.plates)
+
+
+def _vin_pair(p: str, s: str) -> Feature | None:
+    c = identifiers.compare_vins(p, s)
+    if c.score >= 1.0:
+        return _feature("vin.equal", c.explanation)
+    if c.score > 0:
+        return _feature("vin.typo", c.explanation)
+    if identifiers.normalise_vin(p) and identifiers.normalise_vin(s):
+        return _feature("vin.different", "VINs differ")
+    return None
 
 
 def vin(probe: Facts, stored: Facts) -> Feature | None:
-    best: Feature | None = None
-    for p in probe.vins:
-        for s in stored.vins:
-            c = identifiers.compare_vins(p, s)
-            if c.score >= 1.0:
-                f = _feature("vin.equal", c.explanation)
-            elif c.score > 0:
-                f = _feature("vin.typo", c.explanation)
-            elif identifiers.normalise_vin(p) and identifiers.normalise_vin(s):
-                f = _feature("vin.different", "VINs differ")
-            else:
-                continue
-            if best is None or f.bits > best.bits:
-                best = f
-    return best
+    return _best(_vin_pair, probe.vins, stored.vins)
+
+
+def _document_pair(p: Document, s: Document) -> Feature | None:
+    a, b = _plain(p.number), _plain(s.number)
+    if not a or not b:
+        return None
+    if a == b:
+        bits, text = WEIGHTS["document.equal"], "document number equal"
+    elif _one_edit(a, b):
+        bits, text = WEIGHTS["document.typo"], "document number one character apart"
+    else:
+        return None
+    if p.country and s.country:
+        if p.country == s.country:
+            bits += WEIGHTS["document.country"]
+            text += f", issued by {s.country}"
+        else:
+            bits += WEIGHTS["document.country_different"]
+            text += f", but issued by {p.country} / {s.country}"
+    return Feature("document.equal" if a == b else "document.typo", bits, text)
 
 
 def document(probe: Facts, stored: Facts) -> Feature | None:
-    best: Feature | None = None
-    for p in probe.documents:
-        for s in stored.documents:
-            a, b = _plain(p.number), _plain(s.number)
-            if not a or not b:
-                continue
-            if a == b:
-                bits = WEIGHTS["document.equal"]
-                text = "document number equal"
-            elif _one_edit(a, b):
-                bits = WEIGHTS["document.typo"]
-                text = "document number one character apart"
-            else:
-                continue
-            if p.country and s.country:
-                if p.country == s.country:
-                    bits += WEIGHTS["document.country"]
-                    text += f", issued by {s.country}"
-                else:
-                    bits += WEIGHTS["document.country_different"]
-                    text += f", but issued by {p.country} / {s.country}"
-            f = Feature("document.equal" if a == b else "document.typo", bits, text)
-            if best is None or f.bits > best.bits:
-                best = f
-    return best
+    return _best(_document_pair, probe.documents, stored.documents)
+
+
+def _drone_pair(p: str, s: str) -> Feature | None:
+    a, b = _plain(p), _plain(s)
+    if a and a == b:
+        return _feature("drone.equal", "drone serial / registration number equal")
+    if a and b and _one_edit(a, b):
+        return _feature("drone.typo", "drone serial / registration one character apart")
+    return None
 
 
 def drone(probe: Facts, stored: Facts) -> Feature | None:
-    best: Feature | None = None
-    for p in probe.drones:
-        for s in stored.drones:
-            a, b = _plain(p), _plain(s)
-            if a and a == b:
-                f = _feature("drone.equal", "drone serial / registration number equal")
-            elif a and b and _one_edit(a, b):
-                f = _feature("drone.typo", "drone serial / registration one character apart")
-            else:
-                continue
-            if best is None or f.bits > best.bits:
-                best = f
-    return best
+    return _best(_drone_pair, probe.drones, stored.drones)
 
 
 FEATURES: tuple[Callable[[Facts, Facts], Feature | None], ...] = (
