@@ -18,7 +18,6 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from accord.alerts import screening, service
@@ -86,10 +85,6 @@ def import_command(
             progress=(lambda n: bar.update(n)) if bar is not None else None,
         )
         session.commit()
-        if session.get_bind().dialect.name == "sqlite":
-            # A large import leaves a long write-ahead log that every later read would have
-            # to search: fold it into the database now.
-            session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     typer.echo(f"imported {result.imported} alerts (sha256 {result.digest[:16]})")
 
 

@@ -59,6 +59,9 @@ class Alert(IdMixin, TimestampMixin, WorkflowMixin, Base):
     contact: Mapped[str] = mapped_column(String(200), default="")
     label: Mapped[str] = mapped_column(String(300))
     subject: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The subject's names as the matching engine reads them (`names.reading_to_data`), kept so
+    # that a check does not romanise every candidate's names again.
+    readings: Mapped[list[Any] | None] = mapped_column(JSON)
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     legal_basis: Mapped[str] = mapped_column(Text, default="")
     action_on_hit: Mapped[str] = mapped_column(Text, default="")

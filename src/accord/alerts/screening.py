@@ -33,7 +33,7 @@ from accord.audit.subjects import Subject
 from accord.core import clock
 from accord.core.errors import InvalidInput
 from accord.core.ids import uuid7
-from accord.matching import blocking
+from accord.matching import blocking, names
 from accord.matching.facts import Facts
 from accord.matching.scoring import BAND_ORDER, HIT, NO_HIT, POSSIBLE, Assessment, assess
 from accord.security import policy
@@ -52,6 +52,7 @@ _COLUMNS = (
     Alert.priority,
     Alert.issuing_agency_id,
     Alert.subject,
+    Alert.readings,
     Alert.label,
     Alert.contact,
     Alert.action_on_hit,
@@ -152,7 +153,8 @@ class Screener:
     def _alert_facts(self, row: Any) -> Facts:
         facts = self._facts.get(row.index_no)
         if facts is None:
-            facts = Facts.from_mapping(row.subject)
+            readings = tuple(names.reading_from_data(d) for d in row.readings or ())
+            facts = Facts.from_mapping(row.subject, readings)
             if len(self._facts) > 200_000:
                 self._facts.clear()
             self._facts[row.index_no] = facts

@@ -35,7 +35,8 @@ from accord.core.errors import Conflict, InvalidInput, NotFound
 from accord.core.ids import uuid7
 from accord.core.jsonl import parse_records
 from accord.core.workflow import transition
-from accord.matching import identifiers
+from accord.matching import identifiers, names
+from accord.matching.facts import Facts
 from accord.security import policy
 from accord.security.actor import Actor
 from accord.zones import service as zones_service
@@ -292,6 +293,15 @@ def flags_of(record: AlertRecord) -> list[str]:
     return flags
 
 
+def name_readings(subject: dict[str, Any]) -> list[Any]:
+    """The subject's names read once, at issue, for every later check."""
+    facts = Facts.from_mapping(subject)
+    return [
+        names.reading_to_data(names.read_name(n, nationality=facts.nationality))
+        for n in facts.names
+    ]
+
+
 def default_action(alert_type: AlertType) -> str:
     return {
         AlertType.WANTED_ARREST: "Arrest the person and inform the issuing agency at once.",
@@ -387,6 +397,7 @@ def _row(
     if record.expires_at is not None and record.expires_at.tzinfo is None:
         raise InvalidAlert("expires_at needs a time zone offset", field="expires_at")
     kind = SUBJECT_OF[record.type]
+    subject = record.subject_fields(kind)
     active = record.status == "active"
     row = {
         "id": uuid7(),
@@ -400,7 +411,8 @@ def _row(
         "issuing_agency_id": issuer.id,
         "contact": record.contact or ctx.contact(issuer),
         "label": label_of(record),
-        "subject": record.subject_fields(kind),
+        "subject": subject,
+        "readings": name_readings(subject),
         "flags": flags_of(record),
         "legal_basis": record.legal_basis or "",
         "action_on_hit": record.action_on_hit or default_action(record.type),

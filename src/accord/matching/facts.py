@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from accord.matching import identifiers
+from accord.matching.names import NameReading
 
 
 @dataclass(frozen=True, order=True)
@@ -130,10 +131,12 @@ class Facts:
     vins: tuple[str, ...] = ()
     documents: tuple[Document, ...] = ()
     drones: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=(), compare=False)
+    # The names already read (`names.read_name`), in the order of `names`, when the caller kept
+    # them (an alert stores its readings): scoring then reads no name twice.
+    readings: tuple[NameReading, ...] = field(default=(), compare=False)
 
     @classmethod
-    def from_mapping(cls, data: dict[str, Any]) -> Facts:
+    def from_mapping(cls, data: dict[str, Any], readings: tuple[NameReading, ...] = ()) -> Facts:
         """Read the interchange fields (issue 6 §4) of an alert subject or a probe."""
         names = _texts(data.get("name")) + _texts(data.get("aliases"))
         documents = tuple(
@@ -156,6 +159,7 @@ class Facts:
             vins=_texts(data.get("vin")),
             documents=documents,
             drones=drones,
+            readings=readings if len(readings) == len(names) else (),
         )
 
     def birth_from_ids(self) -> PartialDate | None:

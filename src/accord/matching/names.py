@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Any
 
 from anyascii import anyascii
 from rapidfuzz import process
@@ -101,6 +102,35 @@ _LATIN_SPECIAL = str.maketrans(
 _LATIN_MARKS = re.compile(r"(?<=[A-Za-z])[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff]+")
 _ICAO = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "å": "aa", "ø": "oe"})
 _APOSTROPHES = re.compile(r"['’ʼ`´‘ʻ]")
+
+
+def reading_to_data(reading: NameReading) -> list[Any]:
+    """A reading as plain JSON data, to store beside what it reads (`reading_from_data`)."""
+    return [
+        reading.text,
+        reading.script,
+        reading.hanzi,
+        [[f.system, list(f.tokens)] for f in reading.forms],
+        list(reading.labels),
+        reading.family,
+        reading.nationality,
+        list(reading.accented),
+    ]
+
+
+def reading_from_data(data: list[Any]) -> NameReading:
+    """The reading `reading_to_data` stored: no romanisation is computed again."""
+    text, script, hanzi, forms, labels, family, nationality, accented = data
+    return NameReading(
+        text,
+        script,
+        hanzi,
+        tuple(NameForm(system, tuple(tokens)) for system, tokens in forms),
+        tuple(labels),
+        family,
+        nationality,
+        tuple(accented),
+    )
 
 
 def fold_latin(text: str) -> str:

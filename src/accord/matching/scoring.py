@@ -172,8 +172,10 @@ def name(probe: Facts, stored: Facts) -> Feature | None:
     if not probe.names or not stored.names:
         return None
     best: Feature | None = None
-    for s_text in stored.names:
-        s_reading = names.read_name(s_text, nationality=stored.nationality)
+    stored_readings = stored.readings or tuple(
+        names.read_name(t, nationality=stored.nationality) for t in stored.names
+    )
+    for s_text, s_reading in zip(stored.names, stored_readings, strict=True):
         frequency = names.name_frequency(s_reading)
         for p_text in probe.names:
             p_reading = names.read_name(p_text, nationality=probe.nationality)
