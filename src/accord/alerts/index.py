@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -61,11 +61,13 @@ def reindex(session: Session, alert: Alert) -> None:
     write_keys(session, key_rows(alert.index_no, alert.subject))
 
 
-def may_hit(now: datetime) -> Any:
-    """The condition for an alert to answer a check at `now`."""
-    return (Alert.status == AlertStatus.ACTIVE) & or_(
-        Alert.expires_at.is_(None), Alert.expires_at > now
-    )
+def may_hit(status: AlertStatus, expires_at: datetime | None, now: datetime) -> bool:
+    """Whether an alert answers a check at `now`: active and not past its expiry.
+
+    Applied to the candidates a check loads (by their unique index numbers), not as a filter in
+    the query: the planner would otherwise walk the status index, which names nearly every
+    alert."""
+    return status is AlertStatus.ACTIVE and (expires_at is None or expires_at > now)
 
 
 def candidate_numbers(session: Session, keys: Iterable[int]) -> dict[int, set[int]]:
@@ -80,13 +82,3 @@ def candidate_numbers(session: Session, keys: Iterable[int]) -> dict[int, set[in
         for key, number in rows:
             found.setdefault(number, set()).add(key)
     return found
-
-
-def load_candidates(session: Session, numbers: Iterable[int], now: datetime) -> list[Alert]:
-    """The alerts with these index numbers that may hit at `now`."""
-    wanted = sorted(set(numbers))
-    alerts: list[Alert] = []
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        alerts.extend(session.scalars(select(Alert).where(Alert.index_no.in_(chunk), may_hit(now))))
-    return alerts

@@ -60,6 +60,8 @@ _COLUMNS = (
     Alert.handling_text,
     Alert.misused_identity,
     Alert.distinguishing_facts,
+    Alert.status,
+    Alert.expires_at,
 )
 
 
@@ -221,9 +223,10 @@ class Screener:
         found: dict[int, Any] = {}
         for start in range(0, len(wanted), 5000):
             chunk = wanted[start : start + 5000]
-            query = select(*_COLUMNS).where(Alert.index_no.in_(chunk), index.may_hit(self.now))
+            query = select(*_COLUMNS).where(Alert.index_no.in_(chunk))
             for row in self.session.execute(query):
-                found[row.index_no] = row
+                if index.may_hit(row.status, row.expires_at, self.now):
+                    found[row.index_no] = row
         return found
 
     def _apply_visibility(self, candidates: list[Candidate]) -> None:

@@ -71,13 +71,28 @@ def number_keys(kind: str, text: str) -> set[str]:
 
 
 def _birth_keys(birth: PartialDate | None, initials: set[str], *, probe: bool) -> set[str]:
-    if birth is None or not birth.complete:
+    """Birth date with a name initial, at the precision the stored side knows it.
+
+    A stored date known to the day gives day keys; one known only to the month or the year
+    gives month or year keys; a probe gives all three (and the day with day and month
+    exchanged). So a partial stored date still meets a full probe, and when a very common name
+    names hundreds of alerts, the one born on that day (or in that month) ranks first. Stored
+    full dates give no month or year keys: those would name thousands of alerts each.
+    """
+    if birth is None:
         return set()
-    days = [birth]
-    swapped = birth.swapped()
-    if probe and swapped is not None:
-        days.append(swapped)
-    return {f"b:{d.iso()}:{i}" for d in days for i in initials}
+    keys: set[str] = set()
+    if probe or birth.month is None:
+        keys |= {f"y:{birth.year}:{i}" for i in initials}
+    if birth.month is not None and (probe or birth.day is None):
+        keys |= {f"m:{birth.year}-{birth.month:02d}:{i}" for i in initials}
+    if birth.complete:
+        days = [birth]
+        swapped = birth.swapped()
+        if probe and swapped is not None:
+            days.append(swapped)
+        keys |= {f"b:{d.iso()}:{i}" for d in days for i in initials}
+    return keys
 
 
 def facts_keys(facts: Facts, *, probe: bool = False) -> set[str]:
