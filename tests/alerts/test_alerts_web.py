@@ -193,6 +193,13 @@ def test_cli_round_trip(tmp_path: Path, cli_env: None, capsys: object) -> None:
     assert main([*command, "--workers", "2"]) == 0
     assert parallel.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
     assert main(["screen", "batch", str(probes), "--out", str(out)]) == 1
+    bad_probes = tmp_path / "bad-probes.jsonl"
+    bad_probes.write_text('{"ref": "P-1", "name": "x"}\n{"ref": "P-2", "birth_date": "1990-13-01"}')
+    refused = tmp_path / "refused.jsonl"
+    command = ["screen", "batch", str(bad_probes), "--purpose", "t", "--out", str(refused)]
+    assert main(command) == 1
+    assert not refused.exists()
+    assert not refused.with_name("refused.jsonl.partial").exists()
     bad = tmp_path / "bad.jsonl"
     bad.write_text(alerts.read_text(encoding="utf-8") + "\n{not json", encoding="utf-8")
     assert main(["alerts", "import", str(bad)]) == 1

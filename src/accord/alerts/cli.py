@@ -26,6 +26,7 @@ from accord.alerts.schemas import Probe
 from accord.alerts.transitions import AlertStatus
 from accord.core.cliutil import cli_actor, cli_session, fail, print_json
 from accord.core.errors import InvalidInput
+from accord.core.jsonl import iter_records
 from accord.security.actor import Actor
 
 app = typer.Typer(help="Shared alerts: import, list, show, activate, cancel.", no_args_is_help=True)
@@ -215,7 +216,8 @@ def check_command(
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise fail(f"{where + ': ' if where else ''}{first['msg']}") from exc
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise fail(f"{where + ': ' if where else ''}{message}") from exc
     with cli_session() as session:
         actor = cli_actor(session, as_user)
         result = screening.check(session, actor, probe=probe, purpose=purpose, case_ref=case_ref)
@@ -244,21 +246,7 @@ def check_command(
 
 
 def _probes(path: Path) -> Iterator[tuple[int, Probe]]:
-    for number, line in enumerate(_lines(path), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"line {number}: not JSON ({exc.msg})", line=number) from exc
-        try:
-            yield number, Probe.model_validate(data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"]) or "line"
-            raise InvalidInput(
-                f"line {number}: field {field!r}: {first['msg']}", field=field, line=number
-            ) from exc
+    return iter_records(_lines(path), Probe, InvalidInput)
 
 
 @screen_app.command("batch")
