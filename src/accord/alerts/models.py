@@ -45,7 +45,11 @@ class Alert(IdMixin, TimestampMixin, WorkflowMixin, Base):
     """One agency's alert: who or what is sought, why, and what to do on a hit."""
 
     __tablename__ = "alerts"
-    __table_args__ = (Index("ix_alerts_status_expires_at", "status", "expires_at"),)
+    __table_args__ = (
+        Index("ix_alerts_status_expires_at", "status", "expires_at"),
+        # Lists show an agency's alerts newest first.
+        Index("ix_alerts_issuing_agency_id_created_at", "issuing_agency_id", "created_at"),
+    )
 
     ref: Mapped[str] = mapped_column(String(64), unique=True)
     index_no: Mapped[int] = mapped_column(Integer, unique=True)
