@@ -182,6 +182,11 @@ def name(probe: Facts, stored: Facts) -> Feature | None:
             m = names.compare_names(p_reading, s_reading)
             bits = name_bits(m.kind, m.score, frequency)
             label, explanation = f"name.{m.kind}", m.explanation
+            if m.kind == "partial" and (p_reading.hanzi or s_reading.hanzi):
+                # A Chinese given name with a character more or less is another given name
+                # (王光 is not 王光林), unlike a Western middle name left out.
+                bits = WEIGHTS["name.different"]
+                explanation += ": another Chinese given name"
             if m.kind == "different":
                 transcribed = _transcribed(p_text, s_text, frequency)
                 if transcribed is not None:
