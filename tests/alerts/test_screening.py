@@ -333,3 +333,11 @@ def test_every_check_is_audited_with_its_candidates(session: Session, world: Wor
 def test_a_check_without_purpose_is_refused(session: Session, world: World) -> None:
     with pytest.raises(screening.PurposeRequired):
         screening.check(session, world.officers["SH"], probe=Probe(name="张伟"), purpose="  ")
+
+
+def test_a_chinese_given_name_with_a_character_more_is_another_name(
+    session: Session, world: World
+) -> None:
+    world.issue(session, ref="JS-P", name="王光林", birth_date="1958-02-13", gender="male")
+    result = check(session, world, name="王光", birth_date="1958-02-13", gender="male")
+    assert result.outcome.result == "no_hit"
