@@ -203,3 +203,28 @@ def test_cli_round_trip(tmp_path: Path, cli_env: None, capsys: object) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text(alerts.read_text(encoding="utf-8") + "\n{not json", encoding="utf-8")
     assert main(["alerts", "import", str(bad)]) == 1
+
+
+def test_api_refuses_a_bad_alert_and_stores_nothing(
+    session: Session, client: TestClient, world: World
+) -> None:
+    from sqlalchemy import func
+
+    from accord.alerts.models import Alert
+
+    act_as(client, world.issuers["JS"])
+    for body, field in [
+        ({"type": "wanted_arrest", "issuing_agency": "320000"}, None),
+        (
+            {"type": "wanted_arrest", "issuing_agency": "320000", "name": "王芳", "gender": "x"},
+            "gender",
+        ),
+        ({"type": "stolen_vehicle", "issuing_agency": "320000", "plate": "ABC"}, None),
+        ({"type": "wanted_arrest", "issuing_agency": "310000", "name": "王芳"}, None),
+    ]:
+        response = client.post("/api/v1/alerts", json=body)
+        assert response.status_code in {403, 422}, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        if field:
+            assert field in response.text
+    assert session.scalar(select(func.count()).select_from(Alert)) == 0
