@@ -23,18 +23,9 @@ from accord.core import idempotency
 from accord.core.etag import check_if_match, etag_for, set_etag
 from accord.security.deps import CurrentActor
 from accord.web.deps import AuditedReadSession, DbSession
-from accord.web.problems import PROBLEM_JSON, PROBLEM_RESPONSES
+from accord.web.problems import CHANGE_RESPONSES, PROBLEM_RESPONSES
 
 router = APIRouter(tags=["alerts"], responses=PROBLEM_RESPONSES)
-
-CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    409: {
-        "description": "Not allowed in this status, or changed concurrently",
-        "content": {PROBLEM_JSON: {}},
-    },
-    412: {"description": "If-Match names an outdated version", "content": {PROBLEM_JSON: {}}},
-    422: {"description": "Invalid input; names the field", "content": {PROBLEM_JSON: {}}},
-}
 
 
 def alert_out(alert: Alert) -> dict[str, Any]:

@@ -7,7 +7,7 @@ Reporting takes an `Idempotency-Key`; the moves honour `If-Match` with the ETag 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -35,26 +35,9 @@ from accord.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from accord.security.actor import Actor
 from accord.security.deps import CurrentActor
 from accord.web.deps import AuditedReadSession, DbSession
-from accord.web.problems import PROBLEM_JSON, PROBLEM_RESPONSES
+from accord.web.problems import CHANGE_RESPONSES, PROBLEM_RESPONSES
 
 router = APIRouter(tags=["hit follow-ups"], responses=PROBLEM_RESPONSES)
-
-
-CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    409: {
-        "description": "Not allowed in this status, claimed by someone else, or changed "
-        "concurrently (problem+json)",
-        "content": {PROBLEM_JSON: {}},
-    },
-    412: {
-        "description": "If-Match names a version that is no longer current (problem+json)",
-        "content": {PROBLEM_JSON: {}},
-    },
-    422: {
-        "description": "Invalid input; names the field (problem+json)",
-        "content": {PROBLEM_JSON: {}},
-    },
-}
 
 
 def _agency(a: Agency) -> AgencyRef:

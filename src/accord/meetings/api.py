@@ -8,7 +8,7 @@ with the ETag its GET gave.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -44,25 +44,10 @@ from accord.meetings.schemas import (
 )
 from accord.security.deps import CurrentActor
 from accord.web.deps import DbSession
-from accord.web.problems import PROBLEM_JSON, PROBLEM_RESPONSES
+from accord.web.problems import CHANGE_RESPONSES, PROBLEM_RESPONSES
 from accord.zones import service as zones_service
 
 router = APIRouter(tags=["meetings"], responses=PROBLEM_RESPONSES)
-
-CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    409: {
-        "description": "Not allowed in this status, or changed concurrently (problem+json)",
-        "content": {PROBLEM_JSON: {}},
-    },
-    412: {
-        "description": "If-Match names a version that is no longer current (problem+json)",
-        "content": {PROBLEM_JSON: {}},
-    },
-    422: {
-        "description": "Invalid input; names the field (problem+json)",
-        "content": {PROBLEM_JSON: {}},
-    },
-}
 
 
 def _json(model: BaseModel, status_code: int = 200, etag: str | None = None) -> JSONResponse:

@@ -101,6 +101,23 @@ def _status_title(status: int) -> str:
         return "Error"
 
 
+# The answers of a route that changes an object moved through a status table (409), under
+# If-Match (412), from a body that may not validate (422).
+CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {
+        "description": "Not allowed in this status, or changed concurrently (problem+json)",
+        "content": {PROBLEM_JSON: {}},
+    },
+    412: {
+        "description": "If-Match names a version that is no longer current (problem+json)",
+        "content": {PROBLEM_JSON: {}},
+    },
+    422: {
+        "description": "Invalid input; names the field (problem+json)",
+        "content": {PROBLEM_JSON: {}},
+    },
+}
+
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "Not found (problem+json)", "content": {PROBLEM_JSON: {}}},
     422: {
