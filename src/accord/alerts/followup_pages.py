@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from accord.alerts import followups as service
 from accord.alerts.followup_models import HitFollowUp
 from accord.alerts.followup_transitions import OUTCOME_LABELS, STATUS_LABELS
-from accord.alerts.kinds import PRIORITY_LABELS, TYPE_LABELS, AlertType
+from accord.alerts.kinds import FIELD_LABELS, PRIORITY_LABELS, TYPE_LABELS, AlertType
 from accord.core import clock, handling
 from accord.core.errors import DomainError, InvalidInput
 from accord.security.actor import Actor
@@ -41,6 +41,7 @@ def _labels() -> dict[str, Any]:
         "priority_labels": {p.value: label for p, label in PRIORITY_LABELS.items()},
         "status_labels": {s.value: label for s, label in STATUS_LABELS.items()},
         "outcome_labels": {o.value: label for o, label in OUTCOME_LABELS.items()},
+        "field_labels": FIELD_LABELS,
     }
 
 

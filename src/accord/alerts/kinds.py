@@ -77,3 +77,24 @@ PRIORITY_LABELS: dict[Priority, str] = {
     Priority.URGENT: N_("Urgent"),
     Priority.ROUTINE: N_("Routine"),
 }
+
+# How the subject's interchange fields are named on pages.
+FIELD_LABELS: dict[str, str] = {
+    "name": N_("Full name"),
+    "aliases": N_("Aliases"),
+    "birth_date": N_("Birth date"),
+    "gender": N_("Gender"),
+    "nationality": N_("Nationality"),
+    "id_number": N_("Resident ID number"),
+    "passport_number": N_("Passport number"),
+    "plate": N_("Plate"),
+    "vin": N_("VIN"),
+    "make": N_("Make"),
+    "colour": N_("Colour"),
+    "document_type": N_("Document type"),
+    "document_number": N_("Document number"),
+    "issuing_country": N_("Issuing country"),
+    "drone_serial": N_("Drone serial"),
+    "registration_number": N_("Registration number"),
+    "model": N_("Model"),
+}

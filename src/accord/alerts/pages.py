@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from accord.alerts import screening, service
 from accord.alerts.kinds import (
+    FIELD_LABELS,
     PRIORITY_LABELS,
     SUBJECT_OF,
     TYPE_LABELS,
@@ -55,6 +56,7 @@ def _labels() -> dict[str, Any]:
     return {
         "type_labels": {t.value: label for t, label in TYPE_LABELS.items()},
         "priority_labels": {p.value: label for p, label in PRIORITY_LABELS.items()},
+        "field_labels": FIELD_LABELS,
     }
 
 
