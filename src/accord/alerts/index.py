@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from accord.alerts.models import Alert, AlertCounter, AlertKey
+from accord.alerts.models import AlertCounter, AlertKey
 from accord.alerts.transitions import AlertStatus
 from accord.matching.blocking import hashed_keys
 from accord.matching.facts import Facts
@@ -46,19 +45,14 @@ def allocate_numbers(session: Session, count: int) -> int:
     return int(last) - count + 1
 
 
-def key_rows(index_no: int, subject: dict[str, Any]) -> list[dict[str, int]]:
-    return [{"key": k, "alert_no": index_no} for k in hashed_keys(Facts.from_mapping(subject))]
+def key_rows(index_no: int, facts: Facts) -> list[dict[str, int]]:
+    """The index rows of an alert whose subject reads as `facts`."""
+    return [{"key": k, "alert_no": index_no} for k in hashed_keys(facts)]
 
 
 def write_keys(session: Session, rows: Sequence[dict[str, int]]) -> None:
     for start in range(0, len(rows), _CHUNK):
         session.execute(insert(AlertKey), list(rows[start : start + _CHUNK]))
-
-
-def reindex(session: Session, alert: Alert) -> None:
-    """Replace the alert's keys with those of its current subject."""
-    session.execute(delete(AlertKey).where(AlertKey.alert_no == alert.index_no))
-    write_keys(session, key_rows(alert.index_no, alert.subject))
 
 
 def may_hit(status: AlertStatus, expires_at: datetime | None, now: datetime) -> bool:

@@ -293,9 +293,8 @@ def flags_of(record: AlertRecord) -> list[str]:
     return flags
 
 
-def name_readings(subject: dict[str, Any]) -> list[Any]:
+def name_readings(facts: Facts) -> list[Any]:
     """The subject's names read once, at issue, for every later check."""
-    facts = Facts.from_mapping(subject)
     return [
         names.reading_to_data(names.read_name(n, nationality=facts.nationality))
         for n in facts.names
@@ -388,7 +387,7 @@ def _row(
     index_no: int,
     ref: str,
     now: datetime,
-) -> tuple[dict[str, Any], list[uuid.UUID]]:
+) -> tuple[dict[str, Any], list[uuid.UUID], Facts]:
     issuer = ctx.agency(record.issuing_agency)
     if issuer is None:
         raise InvalidAlert(f"no agency {record.issuing_agency}", field="issuing_agency")
@@ -398,6 +397,7 @@ def _row(
         raise InvalidAlert("expires_at needs a time zone offset", field="expires_at")
     kind = SUBJECT_OF[record.type]
     subject = record.subject_fields(kind)
+    facts = Facts.from_mapping(subject)
     active = record.status == "active"
     row = {
         "id": uuid7(),
@@ -412,7 +412,7 @@ def _row(
         "contact": record.contact or ctx.contact(issuer),
         "label": label_of(record),
         "subject": subject,
-        "readings": name_readings(subject),
+        "readings": name_readings(facts),
         "flags": flags_of(record),
         "legal_basis": record.legal_basis or "",
         "action_on_hit": record.action_on_hit or default_action(record.type),
@@ -430,7 +430,7 @@ def _row(
         "updated_at": now,
         "version": 1,
     }
-    return row, _zones_for(ctx, record, issuer)
+    return row, _zones_for(ctx, record, issuer), facts
 
 
 def create_alert(session: Session, actor: Actor, record: AlertRecord) -> Alert:
@@ -454,12 +454,12 @@ def create_alert(session: Session, actor: Actor, record: AlertRecord) -> Alert:
     elif session.scalar(select(Alert.id).where(Alert.ref == ref)) is not None:
         raise DuplicateAlertRef(f"alert reference {ref} is already used", field="ref")
     number = index.allocate_numbers(session, 1)
-    row, zone_ids = _row(ctx, actor, record, index_no=number, ref=ref, now=now)
+    row, zone_ids, facts = _row(ctx, actor, record, index_no=number, ref=ref, now=now)
     row["id"] = alert_id
     session.execute(insert(Alert), [row])
     if zone_ids:
         session.execute(insert(AlertZone), [{"alert_id": alert_id, "zone_id": z} for z in zone_ids])
-    index.write_keys(session, index.key_rows(number, row["subject"]))
+    index.write_keys(session, index.key_rows(number, facts))
     alert = get_alert(session, alert_id)
     audit.record(
         session,
@@ -526,7 +526,7 @@ def import_lines(
         key_rows: list[dict[str, int]] = []
         for offset, (number, record) in enumerate(records[start : start + chunk]):
             try:
-                row, zone_ids = _row(
+                row, zone_ids, facts = _row(
                     ctx,
                     actor,
                     record,
@@ -540,7 +540,7 @@ def import_lines(
                 ) from exc
             rows.append(row)
             zone_rows.extend({"alert_id": row["id"], "zone_id": z} for z in zone_ids)
-            key_rows.extend(index.key_rows(row["index_no"], row["subject"]))
+            key_rows.extend(index.key_rows(row["index_no"], facts))
         session.execute(insert(Alert), rows)
         if zone_rows:
             session.execute(insert(AlertZone), zone_rows)
