@@ -8,6 +8,7 @@ def load_all() -> None:
     import accord.agencies.models
     import accord.alerts.followup_models
     import accord.alerts.models
+    import accord.assistance.models
     import accord.attachments.models
     import accord.audit.models
     import accord.core.idempotency

@@ -68,6 +68,25 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "followups.report": CHECKERS,
     "followups.answer": frozenset({Role.LIAISON}),
     "followups.read": CHECKERS | {Role.DIRECTOR, Role.DEPUTY_DIRECTOR},
+    # Assistance requests. Front-line roles ask; the liaison (or a commander) routes what
+    # arrives: accepts, rejects, reassigns, forwards, answers forwarding permissions; the
+    # officers and investigators of the handling agency work it. Statistics carry no personal
+    # data and are open to the leadership, liaisons, the secretariat and auditors.
+    "assist.read": CHECKERS | {Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.SECRETARIAT},
+    "assist.request": CHECKERS,
+    "assist.route": frozenset({Role.LIAISON, Role.COMMANDER}),
+    "assist.work": frozenset({Role.OFFICER, Role.INVESTIGATOR, Role.LIAISON, Role.COMMANDER}),
+    "assist.stats": frozenset(
+        {
+            Role.LIAISON,
+            Role.COMMANDER,
+            Role.DIRECTOR,
+            Role.DEPUTY_DIRECTOR,
+            Role.SECRETARIAT,
+            Role.AUDITOR,
+            Role.PLATFORM_ADMIN,
+        }
+    ),
 }
 
 # Roles whose scope is the whole platform, whatever agency the grant names.

@@ -1,0 +1,1 @@
+"""Assistance requests: case-threaded requests between agencies, with deadlines and outcomes."""
