@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from accord.alerts import followups
 from accord.alerts import jobs as alert_jobs
+from accord.assistance import access as assistance_access
+from accord.attachments import service as attachments_service
 from accord.audit import jobs as audit_jobs
 from accord.core import idempotency
 from accord.core.refs import ReferenceEntry
@@ -96,6 +98,12 @@ def wire() -> None:
     search_service.REFERENCE_PAGES["agreement"] = lambda oid: f"/agreements/id/{oid}"
     search_service.REFERENCE_PAGES["hit_followup"] = lambda oid: f"/followups/{oid}"
     search_service.REFERENCE_PAGES["alert"] = lambda oid: f"/alerts/{oid}"
+    search_service.REFERENCE_PAGES["assistance_request"] = lambda oid: f"/assist/{oid}"
+    # Files on a request, its outcome or its messages: whoever sees the request.
+    for object_type in ("assistance_request", "assistance_message"):
+        attachments_service.ACCESS_CHECKS.setdefault(
+            object_type, assistance_access.attachment_access(object_type)
+        )
     # An agency with no parent (foreign police) escalates to its zone's secretariat.
     deadline_sweep.ZONE_SECRETARIAT_RESOLVERS.append(zones_service.zone_of_agency_without_parent)
     deadline_sweep.ZONE_SECRETARIAT_USERS.append(zones_service.secretariat_users)

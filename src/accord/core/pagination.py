@@ -58,16 +58,21 @@ def paginate(
     keys: Sequence[InstrumentedAttribute[Any]],
     cursor: str | None,
     limit: int,
+    descending: bool = False,
 ) -> Page[T]:
-    """One page of `stmt` ordered by `keys` (ascending; the last key must be unique)."""
+    """One page of `stmt` ordered by `keys` (ascending, or descending for newest-first lists;
+    the last key must be unique)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
     if cursor:
         after = decode_cursor(cursor, len(keys))
         typed = [_coerce(key, value) for key, value in zip(keys, after, strict=True)]
-        condition: ColumnElement[bool] = tuple_(*keys) > tuple_(*typed)
+        condition: ColumnElement[bool] = (
+            tuple_(*keys) < tuple_(*typed) if descending else tuple_(*keys) > tuple_(*typed)
+        )
         stmt = stmt.where(condition)
-    rows = list(session.scalars(stmt.order_by(*keys).limit(limit + 1)))
+    order = [key.desc() for key in keys] if descending else list(keys)
+    rows = list(session.scalars(stmt.order_by(*order).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None

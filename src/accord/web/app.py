@@ -19,6 +19,7 @@ from accord.agencies import pages as agencies_pages
 from accord.alerts import api as alerts_api
 from accord.alerts import followup_api, followup_pages
 from accord.alerts import pages as alerts_pages
+from accord.assistance import api as assistance_api
 from accord.attachments import api as attachments_api
 from accord.audit import api as audit_api
 from accord.audit import pages as audit_pages
@@ -100,6 +101,7 @@ def create_app(
         meetings_api.router,
         alerts_api.router,
         followup_api.router,
+        assistance_api.router,
     )
     for router in api_routers:
         app.include_router(router, prefix="/api/v1")
