@@ -426,7 +426,7 @@ def _settle_parent(session: Session, actor: Actor, child: AssistanceRequest) -> 
     parent = session.scalars(
         select(AssistanceRequest)
         .where(AssistanceRequest.id == child.parent_id)
-        .with_for_update()
+        .with_for_update(of=AssistanceRequest)
         .execution_options(populate_existing=True)
     ).one()
     if parent.status in CLOSED:

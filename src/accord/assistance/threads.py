@@ -180,10 +180,10 @@ def mark_read(session: Session, actor: Actor, request: AssistanceRequest) -> int
     ]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.execute(
-        insert(MessageRead).values(rows).on_conflict_do_nothing(),
-    )
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+    added = session.scalars(
+        insert(MessageRead).values(rows).on_conflict_do_nothing().returning(MessageRead.id)
+    ).all()
+    return len(added)
 
 
 @dataclass(frozen=True)

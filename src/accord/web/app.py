@@ -20,6 +20,7 @@ from accord.alerts import api as alerts_api
 from accord.alerts import followup_api, followup_pages
 from accord.alerts import pages as alerts_pages
 from accord.assistance import api as assistance_api
+from accord.assistance import pages as assistance_pages
 from accord.attachments import api as attachments_api
 from accord.audit import api as audit_api
 from accord.audit import pages as audit_pages
@@ -118,6 +119,7 @@ def create_app(
         meetings_pages.router,
         alerts_pages.router,
         followup_pages.router,
+        assistance_pages.router,
     )
     for router in page_routers:
         app.include_router(router)
