@@ -18,9 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.agencies.models import Agency
-from accord.assistance.kinds import (
-    SubjectKind,
-)
+from accord.assistance.kinds import SubjectKind
 from accord.assistance.models import AssistanceMessage, AssistanceRequest
 from accord.assistance.transitions import RequestStatus
 from accord.audit import subjects as audit_subjects

@@ -108,8 +108,9 @@ def request_out(session: Session, actor: Actor, r: AssistanceRequest) -> Request
     )
 
 
-def summary_out(session: Session, r: AssistanceRequest) -> RequestSummary:
-    view = clocks.clock_view(session, r)
+def summary_out(
+    session: Session, r: AssistanceRequest, view: clocks.ClockView | None = None
+) -> RequestSummary:
     return RequestSummary(
         id=r.id,
         reference=r.reference,
@@ -179,8 +180,10 @@ def list_requests(
     page = service.list_requests(
         session, actor, box=box, statuses=status or (), cursor=cursor, limit=limit
     )
+    views = clocks.clock_views(session, page.items)
     return RequestPage(
-        items=[summary_out(session, r) for r in page.items], next_cursor=page.next_cursor
+        items=[summary_out(session, r, views.get(r.id)) for r in page.items],
+        next_cursor=page.next_cursor,
     )
 
 
@@ -356,7 +359,9 @@ def history(session: DbSession, actor: CurrentActor, key: str) -> list[EventOut]
 def linked(session: DbSession, actor: CurrentActor, key: str) -> list[RequestSummary]:
     """The other requests of the same thread or case that you may see, across agencies."""
     found = access.get_request(session, key)
-    return [summary_out(session, r) for r in threads.linked(session, actor, found)]
+    found_linked = threads.linked(session, actor, found)
+    views = clocks.clock_views(session, found_linked)
+    return [summary_out(session, r, views.get(r.id)) for r in found_linked]
 
 
 @router.post(

@@ -10,9 +10,7 @@ from sqlalchemy.orm import Session
 
 from accord.agencies.models import Agency
 from accord.assistance.access import OBJECT_TYPE, case_key, purpose_of, request_subjects
-from accord.assistance.kinds import (
-    ZoneMode,
-)
+from accord.assistance.kinds import ZoneMode
 from accord.assistance.models import AssistanceRequest
 from accord.assistance.schemas import RequestIn
 from accord.assistance.transitions import RequestStatus

@@ -9,9 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from accord.assistance.access import OBJECT_TYPE
-from accord.assistance.kinds import (
-    Urgency,
-)
+from accord.assistance.kinds import Urgency
 from accord.assistance.models import AssistanceRequest
 from accord.notify import service as notify
 from accord.security.actor import Role
