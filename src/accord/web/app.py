@@ -21,6 +21,7 @@ from accord.alerts import followup_api, followup_pages
 from accord.alerts import pages as alerts_pages
 from accord.assistance import api as assistance_api
 from accord.assistance import pages as assistance_pages
+from accord.assistance import stats_api, stats_pages
 from accord.attachments import api as attachments_api
 from accord.audit import api as audit_api
 from accord.audit import pages as audit_pages
@@ -103,6 +104,7 @@ def create_app(
         alerts_api.router,
         followup_api.router,
         assistance_api.router,
+        stats_api.router,
     )
     for router in api_routers:
         app.include_router(router, prefix="/api/v1")
@@ -119,6 +121,7 @@ def create_app(
         meetings_pages.router,
         alerts_pages.router,
         followup_pages.router,
+        stats_pages.router,
         assistance_pages.router,
     )
     for router in page_routers:

@@ -32,6 +32,7 @@ TEMPLATE_PACKAGES = (
     "accord.zones.agreements",
     "accord.meetings",
     "accord.alerts",
+    "accord.assistance",
 )
 
 
