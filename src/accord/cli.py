@@ -15,6 +15,7 @@ from typer.exceptions import TyperException
 from accord.agencies.cli import app as agencies_app
 from accord.alerts.cli import app as alerts_app
 from accord.alerts.cli import screen_app
+from accord.assistance.cli import app as assist_app
 from accord.attachments.cli import app as attachments_app
 from accord.audit.cli import app as audit_app
 from accord.core.cliutil import cli_session, print_json
@@ -50,6 +51,7 @@ zones_app.add_typer(agreements_app, name="agreements")
 app.add_typer(meetings_app, name="meetings")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(screen_app, name="screen")
+app.add_typer(assist_app, name="assist")
 
 
 @app.command()
