@@ -7,67 +7,26 @@ investigator's page follows every step by itself, and the printable letter carri
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect
 
-from accord import demo
-from accord.core.db import make_engine, make_sessionmaker
-from accord.web.app import create_app
-from tests.browser.signin import sign_in
+from tests.browser.worker_server import demo_with_worker, signed_in
 from tests.conftest import DatabaseFactory
 
 LIVE = 20_000  # ms: the worker polls every second, the pages act on the event
 SUSPECT_ID = "330106198807152413"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def assist_server(databases: DatabaseFactory) -> Iterator[str]:
-    """The demo on a database of this module's own, served with the embedded worker, so that
-    notifications reach the browsers live (the shared live server runs no worker)."""
-    engine = make_engine(databases.create("assistflow"))
-    with make_sessionmaker(engine)() as session:
-        demo.load(session)
-        session.commit()
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(engine=engine, embedded_worker=True),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            timeout_graceful_shutdown=2,
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    with demo_with_worker(databases, "assistflow") as url:
+        yield url
 
 
 def _as(browser: Browser, base_url: str, username: str, path: str) -> Page:
-    context = browser.new_context(base_url=base_url, locale="zh-CN")
-    page = context.new_page()
-    sign_in(page, username, next_path=path)
-    return page
+    return signed_in(browser, base_url, username, path)
 
 
 def _status(page: Page, value: str) -> None:
