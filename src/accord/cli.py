@@ -117,6 +117,7 @@ def demo_load(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             f"{summary.agencies_updated} updated, {summary.agencies_unchanged} unchanged; "
             f"demo users: {summary.users_created} created; "
             f"calendar days: {summary.calendar_days} created; "
+            f"assistance requests: {summary.assistance_requests} created; "
             f"notifications queued: {summary.notifications}"
         )
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from accord.agencies import service as agencies_service
 from accord.alerts import demo as alerts_demo
 from accord.alerts import followup_demo
+from accord.assistance import demo as assistance_demo
 from accord.deadlines import service as deadlines_service
 from accord.meetings import demo as meetings_demo
 from accord.notify import service as notify_service
@@ -127,6 +128,7 @@ class DemoSummary:
     agencies_unchanged: int
     users_created: int
     calendar_days: int
+    assistance_requests: int
     notifications: int
 
 
@@ -137,8 +139,12 @@ def demo_agency_lines() -> list[str]:
     return text.splitlines()
 
 
-def load(session: Session) -> DemoSummary:
-    """Load the demo into the database behind `session` (the caller commits)."""
+def load(session: Session, *, assistance: bool = True) -> DemoSummary:
+    """Load the demo into the database behind `session` (the caller commits).
+
+    The assistance requests, a year of them worked through the real services, take most of the
+    time; tests that do not look at them pass `assistance=False`.
+    """
     result = agencies_service.import_lines(session, demo_agency_lines())
     loader = Actor.system("demo-loader")
     users = _users(session, loader)
@@ -150,9 +156,17 @@ def load(session: Session) -> DemoSummary:
     calendar = deadlines_service.load_calendar(
         session, deadlines_service.shipped_calendar_lines(), actor=loader
     )
+    # After the calendar: routine deadlines count business days, holidays included.
+    requests = assistance_demo.load_demo(session, loader) if assistance else 0
     notes = _welcome(session)
     return DemoSummary(
-        result.created, result.updated, result.unchanged, users, calendar.created, notes
+        result.created,
+        result.updated,
+        result.unchanged,
+        users,
+        calendar.created,
+        requests,
+        notes,
     )
 
 

@@ -47,7 +47,7 @@ def demo_engine(databases: DatabaseFactory) -> Iterator[Engine]:
         session = Session(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
-        demo.load(session)  # the directory, zones, agreements, users and calendar first
+        demo.load(session, assistance=False)  # directory, zones, agreements, users, calendar
         session.commit()
         made = assistance_demo.load_demo(session, Actor.system("demo-loader"))
         session.commit()

@@ -45,7 +45,7 @@ def live_server(databases: DatabaseFactory) -> Iterator[str]:
     """Accord serving the demo data on 127.0.0.1, in a thread of this worker."""
     engine = make_engine(databases.create("browser"))
     with make_sessionmaker(engine)() as session:
-        demo.load(session)
+        demo.load(session, assistance=False)
         session.commit()
     port = _free_port()
     config = uvicorn.Config(

@@ -84,7 +84,7 @@ def read_request(session: Session, actor: Actor, key: str) -> AssistanceRequest:
         subjects=request_subjects(request),
         detail={"reference": request.reference},
     )
-    if request.status is S.REQUESTED and may_route(session, actor, request):
+    if request.status is S.REQUESTED and not actor.is_system and may_route(session, actor, request):
         step(session, actor, request, "receive", values={"received_at": clock.now()})
         tell_requester(session, request, "assistance.received", live_only=True)
     return request
