@@ -21,7 +21,7 @@ from tests.attachments.conftest import PDF, PNG, stored_files
 from tests.factories import act_as, make_actor, make_named
 
 PROBLEM = "application/problem+json"
-FORM = {"object_type": "assistance_request", "object_id": "SH-2026-000001"}
+FORM = {"object_type": "case_file", "object_id": "SH-2026-000001"}
 
 
 @pytest.fixture

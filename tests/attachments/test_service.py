@@ -38,7 +38,7 @@ def put(
     *,
     filename: str = "report.pdf",
     declared: str | None = "application/pdf",
-    object_type: str = "assistance_request",
+    object_type: str = "case_file",
     object_id: str = "SH-2026-000001",
 ) -> Attachment:
     return service.store(
@@ -77,7 +77,7 @@ def test_a_file_is_stored_once_by_its_sha256(session: Session, officer: Actor, b
         "sha256": digest,
         "size": len(PDF),
         "media_type": "application/pdf",
-        "on": "assistance_request:SH-2026-000001",
+        "on": "case_file:SH-2026-000001",
     }
 
 
