@@ -126,3 +126,30 @@ def test_reject_and_hold_need_a_reason(session: Session, world: World) -> None:
     assert request.status_reason == "不属我辖区"
     sla = session.scalars(select(SlaClock).where(SlaClock.object_id == request.id)).one()
     assert sla.status.value == "stopped"
+
+
+def test_a_draft_waits_unseen_until_it_is_sent(session: Session, world: World) -> None:
+    draft = world.ask(session, draft=True)
+    assert draft.status is S.DRAFT
+    assert clocks.clock_of(session, draft) is None
+    inbox = service.list_requests(session, world.liaisons["ZJ"], box="inbox")
+    assert inbox.items == []
+    with pytest.raises(PermissionDenied):
+        moves.submit(session, world.liaisons["ZJ"], draft)
+    moves.submit(session, world.investigators["SH"], draft)
+    session.commit()
+    assert draft.status is S.REQUESTED
+    assert clocks.clock_of(session, draft) is not None
+    inbox = service.list_requests(session, world.liaisons["ZJ"], box="inbox")
+    assert [r.reference for r in inbox.items] == [draft.reference]
+
+
+def test_a_cancelled_draft_tells_nobody(session: Session, world: World) -> None:
+    draft = world.ask(session, draft=True)
+    moves.cancel(session, world.investigators["SH"], draft, reason="写错了")
+    session.commit()
+    assert draft.status is S.CANCELLED
+    told = session.scalars(
+        select(OutboxMessage.event).where(OutboxMessage.reference == draft.reference)
+    ).all()
+    assert told == []

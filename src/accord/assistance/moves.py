@@ -343,13 +343,14 @@ def cancel(
     if not may_request(session, actor, request):
         refuse(actor, request, "cancel", "assist.request")
     why = _reason(reason, "cancel")
+    sent = request.status is not S.DRAFT  # a draft was never seen by the other side
     step(session, actor, request, "cancel", values={"status_reason": why}, reason=why)
     stop_clocks(session, actor, request, "cancelled")
     if request.is_zone_parent:
         for child in children_of(session, request):
-            if child.status not in CLOSED and child.status is not S.DRAFT:
+            if child.status not in CLOSED:
                 _close_child(session, actor, child, f"{request.reference} cancelled: {why}")
-    elif request.status_reason == why:
+    elif sent:
         tell_receiver(session, request, "assistance.cancelled")
         _settle_parent(session, actor, request)
     return request
