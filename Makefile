@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DIR ?= var/demo
 
-.PHONY: install demo serve test lint format i18n constraints bench clean
+.PHONY: install demo serve test lint format i18n constraints bench bench-assistance clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -45,6 +45,9 @@ i18n: install
 bench: install
 	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python bench/screening.py --alerts 100000 --probes 5000
+
+bench-assistance: install
+	$(BIN)/python bench/assistance_load.py --requests 20000
 
 constraints: install
 	$(BIN)/pip freeze --exclude-editable | { echo "# Pinned versions of every package Accord installs (direct and transitive)."; echo "# Regenerate with: make constraints"; cat; } > constraints.txt

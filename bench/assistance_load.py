@@ -21,9 +21,12 @@ What it does:
    with If-Match. A share of creates is repeated with the same key after the answer
    (`--dup-after`: the original answer must be replayed), while the first call is in flight
    (`--dup-inflight`: from a second connection at the same moment), and with another body
-   (`--dup-mismatch`: 422). A call that fails on the connection is retried: a create with
-   its key; a move after re-reading the request, and a 409/412 after such a retry whose status
-   and version show that the lost attempt committed counts as done, not as a second move;
+   (`--dup-mismatch`: 422). A share of creates and moves have their answer dropped by the
+   client after sending (`--lost-answers`), as the kill does to calls in flight. A call that
+   fails on the connection is retried: a create with its key; a move after re-reading the
+   request, and a 409/412 after such a retry whose status and version show that the lost
+   attempt committed counts as done, not as a second move. Connections are re-opened every
+   `--reconnect-every` calls, so a restarted server process gets its share;
 4. SIGKILLs the busiest server process once `--kill-at` of the lifecycles are done and starts a
    new one on the same socket after `--restart-after` seconds;
 5. lets the worker drain the outbox (plus the worker's own dispatch and delivery functions in
@@ -550,7 +553,11 @@ class Client:
         token: str,
         body: Any = None,
         headers: dict[str, str] | None = None,
+        *,
+        drop_answer: bool = False,
     ) -> tuple[int, dict[str, str], Any, float]:
+        """One call; `drop_answer` sends it and hangs up without reading the answer, as when
+        the network fails after the server took the request (its fate is then unknown)."""
         hdrs = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         payload = None
         if body is not None:
@@ -562,6 +569,8 @@ class Client:
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=CALL_TIMEOUT)
             self.conn.request(method, path, body=payload, headers=hdrs)
+            if drop_answer:
+                raise ConnectionResetError("the bench dropped the answer")
             response = self.conn.getresponse()
             data = response.read()
             answer = {k.lower(): v for k, v in response.getheaders()}
@@ -720,8 +729,12 @@ class Lifecycle:
         body: Any,
         headers: dict[str, str] | None,
         label: str,
+        *,
+        drop_answer: bool = False,
     ) -> tuple[int, dict[str, str], Any, float]:
-        status, answer, data, elapsed = client.call(method, path, token, body, headers)
+        status, answer, data, elapsed = client.call(
+            method, path, token, body, headers, drop_answer=drop_answer
+        )
         self.rec.lat(label, elapsed)
         self.rec.count(f"status.{label}.{status}")
         return status, answer, data, elapsed
@@ -738,12 +751,15 @@ class Lifecycle:
         attempt = 0
         while True:
             attempt += 1
+            drop = (
+                attempt == 1 and label == "create" and self.rng.random() < self.cfg["lost_answers"]
+            )
             try:
                 status, answer, data, _ = self._call(
-                    client, "POST", API, token, body, headers, label
+                    client, "POST", API, token, body, headers, label, drop_answer=drop
                 )
             except ConnectionLost:
-                self.rec.conn_error(label)
+                self.rec.conn_error(f"{label}.answer_dropped" if drop else label)
                 self._backoff(attempt)
                 continue
             if status == 201:
@@ -797,6 +813,7 @@ class Lifecycle:
         attempt = 0
         while True:
             attempt += 1
+            drop = attempt == 1 and self.rng.random() < self.cfg["lost_answers"]
             try:
                 status, answer, data, _ = self._call(
                     self.receiver_client,
@@ -806,9 +823,10 @@ class Lifecycle:
                     body,
                     {"If-Match": etag},
                     action,
+                    drop_answer=drop,
                 )
             except ConnectionLost:
-                self.rec.conn_error(action)
+                self.rec.conn_error(f"{action}.answer_dropped" if drop else action)
                 unsure = True
                 self._backoff(attempt)
                 now_status, now_version, now_etag = self.read(ref, token, "get.reread")
@@ -1058,7 +1076,7 @@ def check_invariants(url: str, run: str, acks: list[list[Any]], requests: int) -
         out["acknowledged_writes_lost_examples"] = lost[:10]
 
         # Each move audited exactly once, in the same transaction as the move.
-        audit_counts = Counter()
+        audit_counts: Counter[tuple[str, str]] = Counter()
         for object_id, action, n in conn.execute(
             "SELECT a.object_id, a.action, count(*) FROM audit_events a "
             "JOIN assistance_requests r ON a.object_id = r.id::text "
@@ -1174,6 +1192,12 @@ def main() -> int:
     parser.add_argument(
         "--dup-mismatch", type=float, default=0.01, help="share reused with another body (422)"
     )
+    parser.add_argument(
+        "--lost-answers",
+        type=float,
+        default=0.01,
+        help="share of moves whose answer the client drops (then re-reads and retries)",
+    )
     parser.add_argument("--kill-at", type=float, default=0.5, help="kill after this share")
     parser.add_argument("--restart-after", type=float, default=1.0, help="seconds down")
     parser.add_argument("--no-kill", action="store_true")
@@ -1242,6 +1266,7 @@ def main() -> int:
             "dup_inflight": args.dup_inflight,
             "dup_mismatch": args.dup_mismatch,
             "reconnect_every": args.reconnect_every,
+            "lost_answers": args.lost_answers,
             "seed": args.seed,
             "run": run,
             "types": list(REQUEST_TYPES),

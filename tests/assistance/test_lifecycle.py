@@ -18,8 +18,10 @@ from accord.core.clock import FrozenClock
 from accord.core.workflow import StaleState, TransitionNotAllowed
 from accord.deadlines.models import SlaClock
 from accord.notify.models import OutboxMessage
+from accord.security.actor import Role
 from accord.security.policy import PermissionDenied
 from tests.assistance.conftest import World
+from tests.factories import make_actor
 
 S = RequestStatus
 
@@ -153,3 +155,25 @@ def test_a_cancelled_draft_tells_nobody(session: Session, world: World) -> None:
         select(OutboxMessage.event).where(OutboxMessage.reference == draft.reference)
     ).all()
     assert told == []
+
+
+def test_two_liaisons_opening_a_new_request_at_once_both_read_it(
+    session: Session, world: World
+) -> None:
+    request = world.ask(session)
+    moves.receive(session, world.liaisons["ZJ"], request)
+    session.commit()
+    # The second reader loaded the request before the first one's receive was committed.
+    set_committed_value(request, "status", S.REQUESTED)
+    set_committed_value(request, "version", request.version - 1)
+    read = service.read_request(
+        session, make_actor(world.agencies["ZJ"], Role.LIAISON), request.reference
+    )
+    session.commit()
+    assert read.status is S.RECEIVED
+    receives = session.scalars(
+        select(RequestEvent).where(
+            RequestEvent.request_id == request.id, RequestEvent.action == "receive"
+        )
+    ).all()
+    assert len(receives) == 1

@@ -85,8 +85,14 @@ def read_request(session: Session, actor: Actor, key: str) -> AssistanceRequest:
         detail={"reference": request.reference},
     )
     if request.status is S.REQUESTED and not actor.is_system and may_route(session, actor, request):
-        step(session, actor, request, "receive", values={"received_at": clock.now()})
-        tell_requester(session, request, "assistance.received", live_only=True)
+        try:
+            step(session, actor, request, "receive", values={"received_at": clock.now()})
+        except StaleState:
+            # Someone else moved it first (two liaisons opening it at once): the compare-and-
+            # set wrote nothing, so the read goes on with the request as it now stands.
+            session.refresh(request)
+        else:
+            tell_requester(session, request, "assistance.received", live_only=True)
     return request
 
 
