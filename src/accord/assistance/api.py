@@ -131,8 +131,9 @@ def summary_out(
 def _zone_code(session: Session, r: AssistanceRequest) -> str | None:
     if r.zone_id is None:
         return None
-    zone = session.get(Zone, r.zone_id)
-    return zone.code if zone else None
+    # The code alone: loading the Zone would load its members with it, on every response.
+    code: str | None = session.scalar(select(Zone.code).where(Zone.id == r.zone_id))
+    return code
 
 
 def _response(
