@@ -10,6 +10,7 @@ children do.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import select, update
@@ -96,36 +97,32 @@ def step(
         values={**extra, "updated_at": now},
         detail={"reference": request.reference},
     )
-    session.add(
-        RequestEvent(
-            id=uuid7(),
-            request_id=request.id,
-            action=action,
-            from_status=before.value,
-            to_status=request.status.value,
-            actor=actor.username[:80],
-            agency_id=actor.agency_id,
-            reason=reason,
-            at=now,
-        )
-    )
+    record_event(session, actor, request, action, reason, before=before, at=now)
 
 
 def record_event(
-    session: Session, actor: Actor, request: AssistanceRequest, action: str, reason: str = ""
+    session: Session,
+    actor: Actor,
+    request: AssistanceRequest,
+    action: str,
+    reason: str = "",
+    *,
+    before: RequestStatus | None = None,
+    at: datetime | None = None,
 ) -> None:
-    """A history line for something that is not a status move (reassignment, forward)."""
+    """A history line: a status move from `before`, or, without it, something that is not a
+    status move (reassignment, forward)."""
     session.add(
         RequestEvent(
             id=uuid7(),
             request_id=request.id,
             action=action,
-            from_status=request.status.value,
+            from_status=(before or request.status).value,
             to_status=request.status.value,
             actor=actor.username[:80],
             agency_id=actor.agency_id,
             reason=reason,
-            at=clock.now(),
+            at=at or clock.now(),
         )
     )
 
