@@ -14,8 +14,10 @@ def load_all() -> None:
     import accord.core.idempotency
     import accord.core.refs
     import accord.deadlines.models
+    import accord.linkage.models
     import accord.meetings.models
     import accord.notify.models
+    import accord.records.models
     import accord.security.models
     import accord.zones.agreements.models
     import accord.zones.models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Shared records: intelligence agencies share as FollowTheMoney entities, with provenance."""
