@@ -22,6 +22,7 @@ from accord.core.cliutil import cli_session, print_json
 from accord.core.db import default_engine
 from accord.core.errors import DomainError
 from accord.deadlines.cli import app as deadlines_app
+from accord.linkage.cli import app as linkage_app
 from accord.meetings.cli import app as meetings_app
 from accord.notify.cli import app as notify_app
 from accord.security.cli import app as users_app
@@ -52,6 +53,7 @@ app.add_typer(meetings_app, name="meetings")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(screen_app, name="screen")
 app.add_typer(assist_app, name="assist")
+app.add_typer(linkage_app, name="linkage")
 
 
 @app.command()
@@ -118,6 +120,8 @@ def demo_load(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             f"demo users: {summary.users_created} created; "
             f"calendar days: {summary.calendar_days} created; "
             f"assistance requests: {summary.assistance_requests} created; "
+            f"shared records: {summary.shared_records} imported, "
+            f"{summary.person_clusters} person clusters; "
             f"notifications queued: {summary.notifications}"
         )
 

@@ -18,8 +18,10 @@ from accord.alerts import demo as alerts_demo
 from accord.alerts import followup_demo
 from accord.assistance import demo as assistance_demo
 from accord.deadlines import service as deadlines_service
+from accord.linkage import service as linkage_service
 from accord.meetings import demo as meetings_demo
 from accord.notify import service as notify_service
+from accord.records import demo as records_demo
 from accord.security import service as security_service
 from accord.security.actor import Actor, Role
 from accord.zones import service as zones_service
@@ -130,6 +132,8 @@ class DemoSummary:
     calendar_days: int
     assistance_requests: int
     notifications: int
+    shared_records: int = 0
+    person_clusters: int = 0
 
 
 def demo_agency_lines() -> list[str]:
@@ -139,11 +143,12 @@ def demo_agency_lines() -> list[str]:
     return text.splitlines()
 
 
-def load(session: Session, *, assistance: bool = True) -> DemoSummary:
+def load(session: Session, *, assistance: bool = True, records: bool = True) -> DemoSummary:
     """Load the demo into the database behind `session` (the caller commits).
 
     The assistance requests, a year of them worked through the real services, take most of the
-    time; tests that do not look at them pass `assistance=False`.
+    time; tests that do not look at them pass `assistance=False`. The shared records (six
+    agencies' case files, imported and linked) are left out with `records=False`.
     """
     result = agencies_service.import_lines(session, demo_agency_lines())
     loader = Actor.system("demo-loader")
@@ -158,6 +163,8 @@ def load(session: Session, *, assistance: bool = True) -> DemoSummary:
     )
     # After the calendar: routine deadlines count business days, holidays included.
     requests = assistance_demo.load_demo(session, loader) if assistance else 0
+    shared = records_demo.load_demo(session, loader) if records else 0
+    clusters = linkage_service.run(session, loader).clusters if shared else 0
     notes = _welcome(session)
     return DemoSummary(
         result.created,
@@ -167,6 +174,8 @@ def load(session: Session, *, assistance: bool = True) -> DemoSummary:
         calendar.created,
         requests,
         notes,
+        shared,
+        clusters,
     )
 
 

@@ -8,6 +8,8 @@ factory, the worker and the command line.
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,9 +23,12 @@ from accord.core.refs import ReferenceEntry
 from accord.deadlines import jobs as deadline_jobs
 from accord.deadlines import sweep as deadline_sweep
 from accord.deadlines import work as deadline_work
+from accord.linkage import service as linkage_service
 from accord.meetings import commands as meetings_commands
 from accord.meetings import sweep as meetings_sweep
 from accord.notify import work as notify_work
+from accord.records import changes as record_changes
+from accord.records import watches as record_watches
 from accord.search import service as search_service
 from accord.security.actor import Actor
 from accord.worker import PERIODIC_JOBS, Job
@@ -73,6 +78,10 @@ def open_deadlines(session: Session, actor: Actor) -> list[notify_work.WorkItem]
     return items
 
 
+def cluster_grew(session: Session, key: str, record_ids: list[uuid.UUID]) -> None:
+    record_watches.notify_cluster_growth(session, cluster_key=key, record_ids=record_ids)
+
+
 def wire() -> None:
     global _wired
     if _wired:
@@ -104,6 +113,11 @@ def wire() -> None:
         attachments_service.ACCESS_CHECKS.setdefault(
             object_type, assistance_access.attachment_access(object_type)
         )
+    # A changed or withdrawn Person record leaves its cluster (the next run links it again);
+    # watchers of a person cluster hear when linkage adds records to it.
+    record_changes.ON_CHANGE.append(linkage_service.forget)
+    record_changes.ON_WITHDRAW.append(linkage_service.forget)
+    linkage_service.ON_CLUSTER_GROWTH.append(cluster_grew)
     # An agency with no parent (foreign police) escalates to its zone's secretariat.
     deadline_sweep.ZONE_SECRETARIAT_RESOLVERS.append(zones_service.zone_of_agency_without_parent)
     deadline_sweep.ZONE_SECRETARIAT_USERS.append(zones_service.secretariat_users)

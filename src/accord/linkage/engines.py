@@ -93,6 +93,7 @@ class Engine:
             raise ValueError(f"unknown engine {name!r}; one of {', '.join(ENGINES)}")
         self.name = name
         table = _arrow(columns)
+        self.rows = table.num_rows
         if name == "duckdb":
             self.api: Any = DuckDBAPI()
             self.persons = self.api.register(table, table_name="persons")
@@ -120,7 +121,10 @@ class Engine:
         return saved
 
     def _linker(self, saved: dict[str, Any]) -> Linker:
-        return Linker(self.persons, model.for_dialect(saved, self.name), log_level=logging.ERROR)
+        settings = model.for_dialect(saved, self.name)
+        if self.rows < model.MIN_RECORDS_FOR_TERM_FREQUENCIES:
+            settings = model.without_term_frequencies(settings)
+        return Linker(self.persons, settings, log_level=logging.ERROR)
 
     def predict(self, saved: dict[str, Any], *, threshold: float) -> list[ScoredPair]:
         """Every blocked pair at or above `threshold`, scored by the saved model."""
@@ -134,6 +138,10 @@ class Engine:
         """Pairs with at least one record of `new_ids` (incremental linkage): new against the
         rest, and new against new, without comparing the rest among themselves again."""
         linker = self._linker(saved)
+        # Term frequencies over every record, new and old, as a full run would count them.
+        if self.rows >= model.MIN_RECORDS_FOR_TERM_FREQUENCIES:
+            for column in ("hanzi", "name_main"):
+                linker.table_management.compute_tf_table(column)
         ids = set(new_ids)
         table = self.persons.as_pyarrow_table()  # type: ignore[no-untyped-call]
         mask = [uid in ids for uid in table.column("unique_id").to_pylist()]

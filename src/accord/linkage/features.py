@@ -158,8 +158,14 @@ def _one_typo(a: str, b: str) -> bool:
     return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
+def _typos(a: str, b: str, most: int) -> bool:
+    """At most `most` typing errors apart (substitutions, insertions, deletions, swaps)."""
+    return OSA.distance(a, b, score_cutoff=most) <= most
+
+
 def _dates_explained(a: str, b: str) -> bool:
-    if _one_typo(a, b):
+    # Each of two records may carry its own typo: two edits apart is still one date.
+    if _typos(a, b, 2):
         return True
     # Day and month swapped (1985-03-07 typed as 1985-07-03).
     return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
@@ -169,7 +175,8 @@ def conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
     """Why two Person records are clearly different people, or None if nothing says so.
 
     Two valid resident IDs that no legacy conversion or single typo explains; two passports of
-    one nationality more than a typo apart; full birth dates no typo or day/month swap explains;
+    one nationality more than two typos apart (one in each record); full birth dates that
+    neither two typos nor a day/month swap explain;
     different genders; or names with nothing in common in any script or spelling. The linkage
     never puts two such records in one cluster (no chaining through a third record).
     """
@@ -185,7 +192,7 @@ def conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
         a["passport"]
         and b["passport"]
         and a["nationality"] == b["nationality"]
-        and not _one_typo(a["passport"], b["passport"])
+        and not _typos(a["passport"], b["passport"], 2)
     ):
         return "different passports"
     if a["dob"] and b["dob"] and not _dates_explained(a["dob"], b["dob"]):
@@ -212,4 +219,6 @@ def _names_differ(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         and JaroWinkler.similarity(a["name_skel"], b["name_skel"]) >= 0.85
     ):
         return False
-    return JaroWinkler.similarity(a["name_main"], b["name_main"]) < 0.8
+    spellings = [(x, y) for x in a["name_exact"] or () for y in b["name_exact"] or ()]
+    best = max((JaroWinkler.similarity(x, y) for x, y in spellings), default=0.0)
+    return best < 0.8

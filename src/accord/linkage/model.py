@@ -17,6 +17,7 @@ once without its own blocking field.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -25,7 +26,7 @@ from splink import SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 # Pairs at or above this match probability are linked (before the clustering's hard rules).
-THRESHOLD = 0.9
+THRESHOLD = 0.8
 
 ARRAY_NAME_KEYS = ("name_exact", "name_sound")
 
@@ -55,8 +56,13 @@ def _name() -> cl.CustomComparison:
                 "name_skel_l = name_skel_r AND ((hanzi_l IS NULL) <> (hanzi_r IS NULL))",
                 label_for_charts="transcription of a foreign name",
             ),
-            cll.JaroWinklerLevel("name_main", 0.92).configure(label_for_charts="one typing error"),
-            cll.JaroWinklerLevel("name_main", 0.8).configure(label_for_charts="similar"),
+            # The closest pair of spellings, in any system and order (a typo in "WEI ZHANG").
+            cll.PairwiseStringDistanceFunctionLevel("name_exact", "jaro_winkler", 0.92).configure(
+                label_for_charts="one typing error"
+            ),
+            cll.PairwiseStringDistanceFunctionLevel("name_exact", "jaro_winkler", 0.85).configure(
+                label_for_charts="similar"
+            ),
             cll.ElseLevel().configure(label_for_charts="different"),
         ],
     )
@@ -91,6 +97,9 @@ def _identifier(column: str, output: str) -> cl.CustomComparison:
             cll.ExactMatchLevel(column).configure(label_for_charts="same"),
             cll.DamerauLevenshteinLevel(column, 1).configure(
                 label_for_charts="one typo or swapped digits"
+            ),
+            cll.DamerauLevenshteinLevel(column, 2).configure(
+                label_for_charts="two typos (one in each record)"
             ),
             cll.ElseLevel().configure(label_for_charts="different"),
         ],
@@ -127,13 +136,19 @@ def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
     return [
         block_on("rid"),
         block_on("passport"),
-        # A typo in the resident ID leaves one of these two halves whole.
+        # A typo in the resident ID (region, year, month and day, or sequence) leaves one of
+        # these whole: each is the number without one of its parts.
         block_on("substr(rid, 1, 14)"),
         block_on("substr(rid, 7, 12)"),
+        block_on("substr(rid, 1, 10)", "substr(rid, 15, 4)"),
+        block_on("substr(rid, 1, 6)", "substr(rid, 11, 8)"),
+        # A name in any script and order, with the birth date, or its year, or its day and
+        # month (a typo elsewhere in the date).
         block_on("name_exact", "dob", arrays_to_explode=["name_exact"]),
+        block_on("name_exact", "substr(dob, 1, 4)", arrays_to_explode=["name_exact"]),
+        block_on("name_exact", "substr(dob, 6, 5)", arrays_to_explode=["name_exact"]),
         block_on("name_sound", "substr(dob, 1, 4)", arrays_to_explode=["name_sound"]),
-        block_on("hanzi", "phones", arrays_to_explode=["phones"]),
-        block_on("name_main", "phones", arrays_to_explode=["phones"]),
+        block_on("phones", arrays_to_explode=["phones"]),
         block_on("dob", "substr(name_main, 1, 2)"),
         block_on("name_skel", "dob"),
         block_on("name_skel", "passport"),
@@ -163,9 +178,15 @@ def settings() -> SettingsCreator:
 
 
 def training_blocks() -> list[BlockingRuleCreator]:
-    """The expectation-maximisation sessions: one blocked on the resident ID (trains names,
-    dates, passports, phones), one on the name and birth date (trains the identifiers)."""
-    return [block_on("rid"), block_on("hanzi", "dob"), block_on("name_main", "dob")]
+    """The expectation-maximisation sessions: blocked on the resident ID or the passport (they
+    train names, dates and phones), and on the name with the birth date (the identifiers)."""
+    return [
+        block_on("rid"),
+        # Foreigners have no resident ID: their passports train the transcription levels.
+        block_on("passport"),
+        block_on("hanzi", "dob"),
+        block_on("name_main", "dob"),
+    ]
 
 
 _PARAMETERS = ("m_probability", "u_probability", "tf_minimum_u_value")
@@ -188,3 +209,32 @@ def for_dialect(saved: dict[str, Any], dialect: str) -> dict[str, Any]:
                 if key in old_level:
                     new_level[key] = old_level[key]
     return fresh
+
+
+# Term frequencies need a population to count in: among a handful of records every name is
+# "common", and the adjustment would take ten bits from a true match.
+MIN_RECORDS_FOR_TERM_FREQUENCIES = 5_000
+
+
+def without_term_frequencies(saved: dict[str, Any]) -> dict[str, Any]:
+    """The model with its term-frequency adjustments off (small record sets)."""
+    copy: dict[str, Any] = json.loads(json.dumps(saved))
+    for comparison in copy["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+    return copy
+
+
+def rescaled(saved: dict[str, Any], trained_on: int, records: int) -> dict[str, Any]:
+    """The model for `records` records when it was trained on `trained_on`: the prior (the
+    chance that two records drawn at random are one person) scales with 1/(n - 1), as each
+    person's other records are lost among more or fewer strangers."""
+    if trained_on <= 1 or records <= 1 or trained_on == records:
+        return saved
+    copy = dict(saved)
+    prior = float(saved["probability_two_random_records_match"])
+    copy["probability_two_random_records_match"] = min(
+        0.5, prior * (trained_on - 1) / (records - 1)
+    )
+    return copy

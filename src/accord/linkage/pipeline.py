@@ -40,13 +40,17 @@ def link(
     not_same: Iterable[tuple[str, str]] = (),
     new_ids: Sequence[str] | None = None,
     existing: Iterable[Sequence[str]] = (),
+    trained_on: int | None = None,
     spark: Any = None,
 ) -> LinkResult:
     """Cluster `rows` (from `features.person_features`).
 
-    Without `saved` a model is trained on the rows first. With `new_ids`, only pairs involving
+    Without `saved` a model is trained on the rows first; a saved model `trained_on` another
+    number of records has its prior rescaled to these. With `new_ids`, only pairs involving
     those records are scored and `existing` clusters are kept whole (incremental linkage).
     """
+    if saved is not None and trained_on:
+        saved = model.rescaled(saved, trained_on, len(rows))
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     with ExitStack() as stack:

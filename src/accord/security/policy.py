@@ -76,6 +76,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "assist.request": CHECKERS,
     "assist.route": frozenset({Role.LIAISON, Role.COMMANDER}),
     "assist.work": frozenset({Role.OFFICER, Role.INVESTIGATOR, Role.LIAISON, Role.COMMANDER}),
+    # Person linkage. Analysts run it and record judgements; investigators judge what they
+    # work on; everyone who reads shared records may open a person cluster (within the rules).
+    "linkage.read": CHECKERS,
+    "linkage.run": frozenset({Role.ANALYST, Role.PLATFORM_ADMIN}),
+    "linkage.judge": frozenset({Role.ANALYST, Role.INVESTIGATOR}),
+    # Shared records. Investigators, analysts and liaisons share their agency's records (import,
+    # update, withdraw), read and watch; officers read. What of another agency's records they
+    # see follows the zones' rules (accord.records.access).
+    "records.read": frozenset({Role.OFFICER, Role.INVESTIGATOR, Role.ANALYST, Role.LIAISON}),
+    "records.share": frozenset({Role.INVESTIGATOR, Role.ANALYST, Role.LIAISON}),
+    "records.watch": frozenset({Role.INVESTIGATOR, Role.ANALYST, Role.LIAISON}),
     "assist.stats": frozenset(
         {
             Role.LIAISON,

@@ -29,6 +29,8 @@ from accord.core.config import Settings, get_settings
 from accord.core.db import default_engine, make_sessionmaker
 from accord.deadlines import api as deadlines_api
 from accord.deadlines import pages as deadlines_pages
+from accord.linkage import api as linkage_api
+from accord.linkage import pages as linkage_pages
 from accord.meetings import api as meetings_api
 from accord.meetings import pages as meetings_pages
 from accord.notify import api as notify_api
@@ -105,6 +107,7 @@ def create_app(
         followup_api.router,
         assistance_api.router,
         stats_api.router,
+        linkage_api.router,
     )
     for router in api_routers:
         app.include_router(router, prefix="/api/v1")
@@ -123,6 +126,7 @@ def create_app(
         followup_pages.router,
         stats_pages.router,
         assistance_pages.router,
+        linkage_pages.router,
     )
     for router in page_routers:
         app.include_router(router)

@@ -33,6 +33,8 @@ TEMPLATE_PACKAGES = (
     "accord.meetings",
     "accord.alerts",
     "accord.assistance",
+    "accord.records",
+    "accord.linkage",
 )
 
 

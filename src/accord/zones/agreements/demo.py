@@ -126,10 +126,11 @@ YRD = DemoAgreement(
     ),
     amendment=[
         (
-            "第三条之一 各方建立电信网络诈骗案件联合止付、冻结协作机制，对涉案账户信息实行"
-            "命中即告知。",
+            "第三条之一 各方建立电信网络诈骗案件联合止付、冻结协作机制，全量共享涉案人员、案件"
+            "和资金往来信息，对涉案账户和车辆信息实行命中即告知。",
             "Article 3a The parties set up joint stop-payment and freezing for telecom and online "
-            "fraud, and tell each other at once of a hit on an account involved.",
+            "fraud, share the persons, cases and payments involved in full, and tell each other "
+            "at once of a hit on an account or vehicle involved.",
         ),
     ],
     amended_rules=_rules(
@@ -139,20 +140,23 @@ YRD = DemoAgreement(
             "alert.missing_person",
             "alert.stolen_vehicle",
             "assistance_request",
+            "record.Person",
+            "record.Event",
+            "record.Payment",
         },
         {
             "alert.stolen_document",
             "alert.discreet_check",
-            "record.Person",
             "record.Vehicle",
-            "record.Event",
             "record.BankAccount",
-            "record.Payment",
         },
         subs={
             "alert.wanted_arrest",
             "alert.stolen_vehicle",
             "alert.missing_person",
+            "record.Person",
+            "record.Event",
+            "record.Payment",
             "record.BankAccount",
         },
         codes={"record.Person": "H2", "alert.discreet_check": "H2", "record.BankAccount": "H1"},
