@@ -25,6 +25,7 @@ from accord.deadlines.cli import app as deadlines_app
 from accord.linkage.cli import app as linkage_app
 from accord.meetings.cli import app as meetings_app
 from accord.notify.cli import app as notify_app
+from accord.records.cli import app as records_app
 from accord.security.cli import app as users_app
 from accord.worker import worker_command
 from accord.zones.agreements.cli import app as agreements_app
@@ -53,6 +54,7 @@ app.add_typer(meetings_app, name="meetings")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(screen_app, name="screen")
 app.add_typer(assist_app, name="assist")
+app.add_typer(records_app, name="records")
 app.add_typer(linkage_app, name="linkage")
 
 

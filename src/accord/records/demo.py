@@ -2,8 +2,9 @@
 Jiangsu, Zhejiang and Anhui of the Yangtze River Delta; Beijing and Hebei), made with
 bench/gen_linkage.py (seed 2026, 2,400 Person records) and shipped with the package: the same
 people under other spellings, scripts and mistyped IDs in several agencies, fraud rings with
-shared phones and receiving accounts, public hotlines mentioned by unrelated cases. Loaded
-through the real import, then linked by the real linkage run.
+shared phones and receiving accounts, public hotlines mentioned by unrelated cases. Entity ids
+carry a `demo-` prefix, so that an agency's own file imported later never updates a demo record
+by chance. Loaded through the real import, then linked by the real linkage run.
 """
 
 from __future__ import annotations

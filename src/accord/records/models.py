@@ -60,7 +60,8 @@ class SharedRecord(IdMixin, TimestampMixin, Base):
 
 class RecordKey(Base):
     """One normalised identifier of an active record (kind: name, resident_id, passport, phone,
-    account, plate, address)."""
+    account, plate, address), or `ref`: the id of a record it refers to (a case's persons,
+    links and payments are found through it)."""
 
     __tablename__ = "record_keys"
     __table_args__ = (Index("ix_record_keys_kind_key", "kind", "key"),)

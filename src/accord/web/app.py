@@ -35,6 +35,8 @@ from accord.meetings import api as meetings_api
 from accord.meetings import pages as meetings_pages
 from accord.notify import api as notify_api
 from accord.notify import pages as notify_pages
+from accord.records import api as records_api
+from accord.records import pages as records_pages
 from accord.search import api as search_api
 from accord.search import pages as search_pages
 from accord.security import api as security_api
@@ -107,6 +109,7 @@ def create_app(
         followup_api.router,
         assistance_api.router,
         stats_api.router,
+        records_api.router,
         linkage_api.router,
     )
     for router in api_routers:
@@ -126,6 +129,7 @@ def create_app(
         followup_pages.router,
         stats_pages.router,
         assistance_pages.router,
+        records_pages.router,
         linkage_pages.router,
     )
     for router in page_routers:
