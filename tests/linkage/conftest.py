@@ -9,7 +9,7 @@ import pytest
 
 from accord.linkage.service import SHIPPED_MODEL_RECORDS, shipped_model
 from tests.linkage.devdata import generate, person_rows
-from tests.records.conftest import world  # noqa: F401  (the records tests' zone world)
+from tests.records.conftest import client, world  # noqa: F401  (the records tests' world)
 
 Generated = tuple[list[dict[str, Any]], dict[str, str]]
 

@@ -129,7 +129,7 @@ def cluster_view(session: Session, actor: Actor, key: str, *, purpose: str | Non
         key=lambda item: (item[0].id != own, item[0].code),
     )
     links = [_link(views, link) for link in service.links_among(session, list(views))]
-    judgements = _judgements(session, views)
+    judgements = _judgements(session, actor, views)
     records_access.audit_view(
         session,
         actor,
@@ -165,8 +165,20 @@ def _link(views: dict[uuid.UUID, RecordView], link: PersonLink) -> LinkView:
     )
 
 
-def _judgements(session: Session, views: dict[uuid.UUID, RecordView]) -> list[JudgementView]:
-    rows = service.judgements_of(session, list(views))
+def _judgements(
+    session: Session, actor: Actor, members: dict[uuid.UUID, RecordView]
+) -> list[JudgementView]:
+    """The judgements on the cluster's records, with the other record wherever it is now (a
+    "not same" has usually moved it to another cluster)."""
+    rows = service.judgements_of(session, list(members))
+    others = {r.left_id for r in rows} | {r.right_id for r in rows}
+    views = dict(members)
+    for record in session.scalars(
+        select(SharedRecord).where(SharedRecord.id.in_(others - set(members)))
+    ):
+        mode = records_access.view_mode(session, actor, record)
+        if mode == FULL and record.status == "active":
+            views[record.id] = records_access.record_view(session, actor, record, mode)
     latest: set[tuple[uuid.UUID, uuid.UUID]] = set()
     out = []
     for row in rows:  # newest first
