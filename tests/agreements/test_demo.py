@@ -59,4 +59,6 @@ def test_demo_agreements(session: Session, frozen_clock: FrozenClock) -> None:
     yrd = zones_service.get_zone(session, "YRD")
     pudong = agencies_service.get_by_code(session, "310115")
     assert rule_for(session, yrd.id, "alert.wanted_arrest", pudong.id).mode == ShareMode.FULL
-    assert rule_for(session, yrd.id, "record.Person", pudong.id).mode == ShareMode.NONE
+    assert rule_for(session, yrd.id, "record.Person", pudong.id).mode == ShareMode.FULL
+    # Vehicles are shared hit/no-hit among the members only, not with the agencies below them.
+    assert rule_for(session, yrd.id, "record.Vehicle", pudong.id).mode == ShareMode.NONE

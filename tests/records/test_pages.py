@@ -155,7 +155,7 @@ def test_a_person_page_links_its_cluster(
     act_as(client, shared.investigators["JS"])
     page = client.get(f"/records/{person.id}", params={"purpose": "团伙"}, headers=EN)
 
-    assert 'id="cluster-link" href="/linkage/clusters/PC-000042"' in page.text
+    assert 'id="cluster-link" href="/linkage/clusters/PC-000042?purpose=' in page.text
 
 
 def test_the_owner_withdraws_from_the_page(

@@ -113,24 +113,31 @@ YRD = DemoAgreement(
             "alert.missing_person",
             "alert.stolen_vehicle",
             "assistance_request",
+            "record.Person",
+            "record.Event",
         },
         {
             "alert.stolen_document",
             "alert.discreet_check",
-            "record.Person",
             "record.Vehicle",
+            "record.BankAccount",
+            "record.Payment",
+        },
+        subs={
+            "alert.wanted_arrest",
+            "alert.stolen_vehicle",
+            "alert.missing_person",
+            "record.Person",
             "record.Event",
         },
-        subs={"alert.wanted_arrest", "alert.stolen_vehicle", "alert.missing_person"},
         codes={"record.Person": "H2", "alert.discreet_check": "H2"},
     ),
     amendment=[
         (
-            "第三条之一 各方建立电信网络诈骗案件联合止付、冻结协作机制，全量共享涉案人员、案件"
-            "和资金往来信息，对涉案账户和车辆信息实行命中即告知。",
+            "第三条之一 各方建立电信网络诈骗案件联合止付、冻结协作机制，涉案账户和资金往来"
+            "信息全量共享。",
             "Article 3a The parties set up joint stop-payment and freezing for telecom and online "
-            "fraud, share the persons, cases and payments involved in full, and tell each other "
-            "at once of a hit on an account or vehicle involved.",
+            "fraud, and share the accounts and payments involved in full.",
         ),
     ],
     amended_rules=_rules(
@@ -142,22 +149,18 @@ YRD = DemoAgreement(
             "assistance_request",
             "record.Person",
             "record.Event",
+            "record.BankAccount",
             "record.Payment",
         },
-        {
-            "alert.stolen_document",
-            "alert.discreet_check",
-            "record.Vehicle",
-            "record.BankAccount",
-        },
+        {"alert.stolen_document", "alert.discreet_check", "record.Vehicle"},
         subs={
             "alert.wanted_arrest",
             "alert.stolen_vehicle",
             "alert.missing_person",
             "record.Person",
             "record.Event",
-            "record.Payment",
             "record.BankAccount",
+            "record.Payment",
         },
         codes={"record.Person": "H2", "alert.discreet_check": "H2", "record.BankAccount": "H1"},
     ),
