@@ -3,10 +3,7 @@ Anhui) whose agreement shares persons as hit/no-hit only, cases (Event, and the 
 rule) in full under H1, bank accounts and payments in full, vehicles in full under H2, and no
 addresses; a second zone of Jiangsu and Zhejiang alone that shares persons in full; Pudong under
 Shanghai and Hangzhou under Zhejiang (not members themselves); Hanoi outside every zone. Each
-agency has an investigator (shares), an analyst and an officer (reads).
-
-Until the records routers, templates and commands are mounted by the application itself, the
-`client` here and `mount_records()` plug them in the same way (no-ops once they are)."""
+agency has an investigator (shares), an analyst and an officer (reads)."""
 
 from __future__ import annotations
 
@@ -17,9 +14,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from jinja2 import ChoiceLoader, PackageLoader
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -29,7 +24,6 @@ from accord.records import service
 from accord.records.imports import Defaults, ImportResult
 from accord.security.actor import Actor, Role
 from accord.web.app import create_app
-from accord.web.templating import environment
 from accord.zones import service as zones_service
 from accord.zones.agreements import service as agreements_service
 from accord.zones.models import Zone
@@ -238,32 +232,12 @@ def world(session: Session, frozen_clock: FrozenClock) -> World:
     )
 
 
-def mount_records(app: FastAPI | None = None) -> None:
-    """Plug the records pages' templates (and, given an app, its routers) in, unless the
-    application already does."""
-    loader = environment().loader
-    assert isinstance(loader, ChoiceLoader)
-    if not any(getattr(x, "package_name", None) == "accord.records" for x in loader.loaders):
-        loader.loaders = [*loader.loaders, PackageLoader("accord.records", "templates")]
-    if app is None:
-        return
-    paths = {getattr(r, "path", "") for r in app.routes}
-    from accord.records import api, pages
-
-    if "/api/v1/records" not in paths:
-        app.include_router(api.router, prefix="/api/v1")
-    if "/records" not in paths:
-        app.include_router(pages.router)
-
-
 @pytest.fixture
 def client(engine: Engine, session: Session) -> Iterator[TestClient]:
-    """The application with the records routes, answering from the test's session (as the
-    suite's own `client`)."""
+    """The application answering from the test's session (as the suite's own `client`)."""
     from tests.conftest import _KeepOpen
 
     app = create_app(engine=engine)
-    mount_records(app)
     app.state.sessionmaker = app.state.write_sessionmaker = lambda: _KeepOpen(session)
     with TestClient(app) as test_client:
         yield test_client

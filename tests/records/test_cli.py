@@ -13,27 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from accord import cli as accord_cli
 from accord.cli import main
 from accord.core.db import make_engine
-from accord.records.cli import app as records_app
 from accord.records.models import SharedRecord
 from accord.security.actor import Role
 from tests.factories import make_user
 from tests.records.conftest import SH_LINES, ZJ_LINES, World, jsonl
-
-
-@pytest.fixture(autouse=True)
-def mounted() -> None:
-    """`accord records` as the root command line mounts it (a no-op once it does)."""
-    groups = {g.name for g in accord_cli.app.registered_groups}
-    if "records" not in groups:
-        accord_cli.app.add_typer(records_app, name="records")
-    assert isinstance(accord_cli.app, typer.Typer)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from accord.agencies.models import Agency
 from accord.audit import service as audit
 from accord.core import clock
 from accord.core.errors import InvalidInput, NotFound
+from accord.core.ids import uuid7
 from accord.linkage import model, pipeline
 from accord.linkage.clustering import Edge, cluster, pair_key
 from accord.linkage.features import person_features
@@ -130,6 +131,15 @@ def shipped_model() -> dict[str, Any]:
     return saved
 
 
+def _outgrown(saved: LinkageModel, records: int, train: bool | None) -> bool:
+    """Whether the records have outgrown the model: enough of them to train on, and the model
+    is the shipped one or was trained on less than half as many. The run is then a full one
+    with a model trained on them."""
+    if train is False or records < MIN_TRAINING_RECORDS:
+        return False
+    return saved.created_by == "shipped" or records >= 2 * saved.records
+
+
 def run(
     session: Session,
     actor: Actor,
@@ -140,8 +150,9 @@ def run(
     spark: Any = None,
 ) -> LinkageRun:
     """Link the shared Person records (incrementally when a model and clusters exist, unless
-    `full`) and store the clusters and scored links. A full run trains a new model when there
-    are enough records (or `train` says so), else takes the shipped one."""
+    `full`, or when the records have outgrown the model) and store the clusters and scored
+    links. A full run trains a new model when there are enough records (or `train` says so),
+    else takes the shipped one."""
     if not actor.is_system:
         policy.require(actor, "linkage.run")
     started = time.perf_counter()
@@ -150,7 +161,12 @@ def run(
     saved_model = active_model(session)
     members = _memberships(session)
     live = {row["unique_id"] for row in rows}
-    incremental = not full and saved_model is not None and bool(members)
+    incremental = (
+        not full
+        and saved_model is not None
+        and bool(members)
+        and not _outgrown(saved_model, len(rows), train)
+    )
     same, not_same = judgements_in_force(session)
     existing: dict[uuid.UUID, list[str]] = defaultdict(list)
     for record, cluster_id in members.items():
@@ -206,7 +222,7 @@ def run(
     if not incremental:
         session.execute(delete(PersonLink))
     grown = _store_clusters(session, run_row, result.clusters, members, keep_keys=True)
-    _store_links(session, run_row, result.pairs, saved=result.saved)
+    _store_links(session, run_row, result.pairs, saved=result.saved, replacing=incremental)
     run_row.clusters = len(result.clusters)
     run_row.finished_at = clock.now()
     run_row.seconds = round(time.perf_counter() - started, 3)
@@ -241,66 +257,88 @@ def _store_clusters(
 ) -> dict[str, list[uuid.UUID]]:
     """Write `groups` as the clusters of their records. Each group takes over the old cluster
     it shares most records with (its key, so watches follow the person); the rest get new
-    keys. Returns the records that joined each kept cluster, by key."""
+    keys. Only what changed is written, in bulk. Returns the records that joined each kept
+    cluster, by key."""
     now = clock.now()
-    old = (
-        {
-            c.id: c
-            for c in session.scalars(
-                select(PersonCluster).where(PersonCluster.id.in_(set(before.values())))
-            )
-        }
-        if before
-        else {}
-    )
-    claimed: set[uuid.UUID] = set()
+    run_id = run_row.id if run_row is not None else None
+    old: dict[uuid.UUID, tuple[str, int, int]] = {}
+    wanted = list(set(before.values()))
+    for start in range(0, len(wanted), 1000):
+        rows = session.execute(
+            select(
+                PersonCluster.id, PersonCluster.key, PersonCluster.size, PersonCluster.agencies
+            ).where(PersonCluster.id.in_(wanted[start : start + 1000]))
+        )
+        old.update({cid: (key, size, count) for cid, key, size, count in rows})
     keys = _next_keys(session)
     agencies = dict(
         session.execute(
             select(SharedRecord.id, SharedRecord.agency_id).where(SharedRecord.schema == "Person")
         ).all()
     )
+    claimed: set[uuid.UUID] = set()
     grown: dict[str, list[uuid.UUID]] = {}
+    created: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    moved: list[tuple[uuid.UUID, str]] = []
     # The biggest groups choose first, so a split leaves the key with the larger part.
-    ordered = sorted(groups, key=lambda g: (-len(g), g[0]))
-    assignments: list[tuple[uuid.UUID, list[str]]] = []
-    for group in ordered:
+    for group in sorted(groups, key=lambda g: (-len(g), g[0])):
         votes = Counter(before[r] for r in group if r in before)
         chosen = next((cid for cid, _ in votes.most_common() if cid not in claimed), None)
+        count = len({agencies.get(uuid.UUID(r)) for r in group})
         if chosen is None:
-            cluster_row = PersonCluster(key=next(keys), created_at=now, updated_at=now)
-            session.add(cluster_row)
-            session.flush()
-            chosen = cluster_row.id
+            chosen = uuid7()
+            created.append(
+                {
+                    "id": chosen,
+                    "key": next(keys),
+                    "size": len(group),
+                    "agencies": count,
+                    "created_at": now,
+                    "updated_at": now,
+                    "run_id": run_id,
+                }
+            )
         else:
-            cluster_row = old[chosen]
+            key, size, was = old[chosen]
             joined = [uuid.UUID(r) for r in group if before.get(r) != chosen]
             if joined:
-                grown[cluster_row.key] = joined
+                grown[key] = joined
+            if joined or size != len(group) or was != count:
+                changed.append(
+                    {
+                        "id": chosen,
+                        "size": len(group),
+                        "agencies": count,
+                        "updated_at": now,
+                        "run_id": run_id,
+                    }
+                )
         claimed.add(chosen)
-        cluster_row.size = len(group)
-        cluster_row.agencies = len({agencies.get(uuid.UUID(r)) for r in group})
-        cluster_row.updated_at = now
-        if run_row is not None:
-            cluster_row.run_id = run_row.id
-        assignments.append((chosen, list(group)))
-    moved = [(cid, r) for cid, group in assignments for r in group if before.get(r) != cid]
-    if moved:
+        moved.extend((chosen, r) for r in group if before.get(r) != chosen)
+    if created:
+        session.execute(insert(PersonCluster), created)
+    if changed:
+        session.execute(update(PersonCluster), changed)
+    for start in range(0, len(moved), 1000):
+        chunk = moved[start : start + 1000]
         session.execute(
             delete(ClusterMember).where(
-                ClusterMember.record_id.in_([uuid.UUID(r) for _, r in moved])
+                ClusterMember.record_id.in_([uuid.UUID(r) for _, r in chunk])
             )
         )
         session.execute(
             insert(ClusterMember),
-            [{"record_id": uuid.UUID(r), "cluster_id": cid, "joined_at": now} for cid, r in moved],
+            [{"record_id": uuid.UUID(r), "cluster_id": cid, "joined_at": now} for cid, r in chunk],
         )
     if keep_keys:
-        stale = set(old) - claimed
-        if stale:
-            session.execute(delete(ClusterMember).where(ClusterMember.cluster_id.in_(stale)))
-            session.execute(delete(PersonCluster).where(PersonCluster.id.in_(stale)))
+        stale = list(set(old) - claimed)
+        for start in range(0, len(stale), 1000):
+            gone = stale[start : start + 1000]
+            session.execute(delete(ClusterMember).where(ClusterMember.cluster_id.in_(gone)))
+            session.execute(delete(PersonCluster).where(PersonCluster.id.in_(gone)))
     session.flush()
+    session.expire_all()
     return grown
 
 
@@ -310,7 +348,9 @@ def _store_links(
     pairs: Sequence[Any],
     *,
     saved: dict[str, Any],
+    replacing: bool = True,
 ) -> None:
+    """Keep the scored pairs with their explanation; `replacing` pairs stored before."""
     if not pairs:
         return
     from accord.linkage.engines import prior_weight
@@ -332,6 +372,9 @@ def _store_links(
     values = list(rows.values())
     for start in range(0, len(values), 500):
         chunk = values[start : start + 500]
+        if not replacing:
+            session.execute(insert(PersonLink), chunk)
+            continue
         session.execute(
             delete(PersonLink).where(
                 or_(
