@@ -82,6 +82,8 @@ def test_a_cluster_asks_for_a_purpose_then_shows_the_fields_that_matched(
     assert 'id="judgement-form"' in page.text
     zh = client.get(f"/linkage/clusters/{key}", params={"purpose": "案件 JS-17"}, headers=ZH)
     assert zh.status_code == 200
+    assert '"label": "先验"' in zh.text  # the chart's labels in the reader's language
+    assert "得分构成" in zh.text
     assert client.get("/linkage-assets/waterfall.js").status_code == 200
 
 

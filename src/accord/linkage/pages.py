@@ -21,6 +21,7 @@ from accord.core.handling import N_
 from accord.linkage import service, views
 from accord.security import policy
 from accord.security.deps import CurrentActor
+from accord.web import i18n
 from accord.web.deps import AuditedReadSession, DbSession
 from accord.web.htmx import redirect
 from accord.web.templating import render
@@ -137,12 +138,13 @@ def _refused(session: Any, exc: DomainError) -> None:
 def _render_cluster(
     request: Request, view: views.ClusterView, purpose: str, error: DomainError | None = None
 ) -> HTMLResponse:
+    tr = i18n.translations(getattr(request.state, "locale", i18n.DEFAULT_LOCALE)).ugettext
     charts = {
         f"{link.left.id}-{link.right.id}": {
             "steps": [
                 {
-                    "label": FIELD_LABELS.get(s["label"], s["label"]),
-                    "level": LEVEL_LABELS.get(s.get("level", ""), s.get("level", "")),
+                    "label": tr(FIELD_LABELS.get(s["label"], s["label"])),
+                    "level": tr(s["level"]) if s.get("level") in LEVEL_LABELS else "",
                     "weight": s["weight"],
                 }
                 for s in link.waterfall()["steps"]
