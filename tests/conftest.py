@@ -212,3 +212,13 @@ def cli_env(
     reset_default_engine()
     yield fresh_database_url
     reset_default_engine()
+
+
+@pytest.fixture
+def cli_db(cli_env: str) -> Iterator[Session]:
+    """A session on the database the `accord` command uses (`cli_env`), committing for real:
+    the command opens its own sessions and sees only what is committed."""
+    engine = make_engine(cli_env)
+    with Session(bind=engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()

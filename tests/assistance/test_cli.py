@@ -8,7 +8,6 @@ the usernames of the world's actors."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +18,15 @@ from sqlalchemy.orm import Session
 from accord.assistance.models import AssistanceMessage, AssistanceRequest
 from accord.audit.models import AuditEvent
 from accord.cli import main
-from accord.core.db import make_engine
 from accord.security.actor import Role
 from tests.assistance.conftest import World
 from tests.factories import make_user
 
 
 @pytest.fixture
-def session(cli_env: str) -> Iterator[Session]:
-    """The world's session, on the database the command uses, committing for real."""
-    engine = make_engine(cli_env)
-    with Session(bind=engine, expire_on_commit=False) as session:
-        yield session
-    engine.dispose()
+def session(cli_db: Session) -> Session:
+    """The world's session on the command's database (committing for real)."""
+    return cli_db
 
 
 @pytest.fixture

@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
 
+from accord.linkage import service
 from accord.linkage.service import SHIPPED_MODEL_RECORDS, shipped_model
+from accord.security.actor import Actor
 from tests.linkage.devdata import generate, person_rows
-from tests.records.conftest import client, world  # noqa: F401  (the records tests' world)
+from tests.records.conftest import World, client, world  # noqa: F401  (the records tests' world)
 
 Generated = tuple[list[dict[str, Any]], dict[str, str]]
 
@@ -33,3 +36,15 @@ def trained() -> dict[str, Any]:
     from accord.linkage.model import rescaled
 
     return rescaled(shipped_model(), SHIPPED_MODEL_RECORDS, 6000)
+
+
+@pytest.fixture
+def linked(session: Session, world: World) -> World:  # noqa: F811  (the fixture above)
+    """The records tests' world with a few persons shared (`test_service.share_all`) and
+    linked once."""
+    from tests.linkage.test_service import share_all
+
+    share_all(session, world)
+    service.run(session, Actor.system("test"))
+    session.commit()
+    return world

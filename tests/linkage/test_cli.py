@@ -4,35 +4,21 @@ their own sessions), committed for real."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
 from accord.cli import main
-from accord.core.db import make_engine
-from accord.linkage import service
-from accord.security.actor import Actor, Role
+from accord.security.actor import Role
 from tests.factories import make_user
-from tests.linkage.test_service import share_all
 from tests.records.conftest import World
 
 
 @pytest.fixture
-def session(cli_env: str) -> Iterator[Session]:
-    engine = make_engine(cli_env)
-    with Session(bind=engine, expire_on_commit=False) as session:
-        yield session
-    engine.dispose()
-
-
-@pytest.fixture
-def linked(session: Session, world: World) -> World:
-    share_all(session, world)
-    service.run(session, Actor.system("test"))
-    session.commit()
-    return world
+def session(cli_db: Session) -> Session:
+    """The world's session on the command's database (committing for real)."""
+    return cli_db
 
 
 def test_the_commands_run_export_and_judge(

@@ -8,28 +8,17 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.linkage import service
 from accord.linkage.models import Judgement
-from accord.security.actor import Actor
 from tests.factories import act_as
-from tests.linkage.test_service import share_all
 from tests.records.conftest import World
 
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh"}
-
-
-@pytest.fixture
-def linked(session: Session, world: World) -> World:
-    share_all(session, world)
-    service.run(session, Actor.system("test"))
-    session.commit()
-    return world
 
 
 def _key(session: Session, world: World, agency: str, entity_id: str) -> str:

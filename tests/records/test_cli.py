@@ -8,7 +8,6 @@ own sessions."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.cli import main
-from accord.core.db import make_engine
 from accord.records.models import SharedRecord
 from accord.security.actor import Role
 from tests.factories import make_user
@@ -25,11 +23,9 @@ from tests.records.conftest import SH_LINES, ZJ_LINES, World, jsonl
 
 
 @pytest.fixture
-def session(cli_env: str) -> Iterator[Session]:
-    engine = make_engine(cli_env)
-    with Session(bind=engine, expire_on_commit=False) as session:
-        yield session
-    engine.dispose()
+def session(cli_db: Session) -> Session:
+    """The world's session on the command's database (committing for real)."""
+    return cli_db
 
 
 class Cli:

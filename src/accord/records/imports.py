@@ -41,15 +41,7 @@ from accord.security.actor import Actor
 
 CHUNK = 2000
 ANALYZE_FROM = 5000  # records created by one import
-PROVENANCE = (
-    "handling_code",
-    "handling_text",
-    "source_reliability",
-    "information_accuracy",
-    "recorded_on",
-    "review_on",
-    "expires_on",
-)
+PROVENANCE = entities.PROVENANCE_KEYS
 
 
 class ConcurrentImport(Conflict):

@@ -310,33 +310,27 @@ def cluster_keys(session: Session, record_ids: Iterable[uuid.UUID]) -> dict[uuid
     return found
 
 
-def notify_cluster_growth(
-    session: Session,
-    *,
-    cluster_key: str,
-    record_ids: Sequence[uuid.UUID],
-    actor: Actor | None = None,
-    event: str = "record.watch.cluster_grew",
-    what: str = "new data",
-) -> int:
-    """Tell the watchers of person cluster `cluster_key` that these records joined it (call it
-    after linkage adds records to a cluster); returns how many notices were queued."""
-    key = cluster_key.strip().upper()
-    watches = [
+def _cluster_watches(session: Session, key: str, actor: Actor | None) -> list[Watch]:
+    """The active watches of person cluster `key`, but the acting user's own."""
+    return [
         w
         for w in session.scalars(
             select(Watch).where(Watch.kind == "cluster", Watch.key == key, Watch.ended_at.is_(None))
         )
         if actor is None or actor.user_id is None or w.user_id != actor.user_id
     ]
-    if not watches or not record_ids:
-        return 0
-    day = access.today()
-    records = [
-        r
-        for r in session.scalars(select(SharedRecord).where(SharedRecord.id.in_(set(record_ids))))
-        if access.is_live(r, day)
-    ]
+
+
+def _tell_cluster(
+    session: Session,
+    key: str,
+    watches: Sequence[Watch],
+    records: Sequence[SharedRecord],
+    *,
+    what: str,
+    event: str,
+) -> int:
+    """Tell each watcher of cluster `key` of `records` (as the watcher may see them)."""
     viewers = _watchers(session, watches)
     told = 0
     for watch in watches:
@@ -352,6 +346,30 @@ def notify_cluster_growth(
                 full_link=f"/linkage/clusters/{key}",
             )
     return told
+
+
+def notify_cluster_growth(
+    session: Session,
+    *,
+    cluster_key: str,
+    record_ids: Sequence[uuid.UUID],
+    actor: Actor | None = None,
+    event: str = "record.watch.cluster_grew",
+    what: str = "new data",
+) -> int:
+    """Tell the watchers of person cluster `cluster_key` that these records joined it (call it
+    after linkage adds records to a cluster); returns how many notices were queued."""
+    key = cluster_key.strip().upper()
+    watches = _cluster_watches(session, key, actor)
+    if not watches or not record_ids:
+        return 0
+    day = access.today()
+    records = [
+        r
+        for r in session.scalars(select(SharedRecord).where(SharedRecord.id.in_(set(record_ids))))
+        if access.is_live(r, day)
+    ]
+    return _tell_cluster(session, key, watches, records, what=what, event=event)
 
 
 def notify_withdrawn(
@@ -371,27 +389,9 @@ def notify_withdrawn(
     for record_id, key in cluster_keys(session, [r.id for r in records]).items():
         by_cluster[key].append(record_id)
     for key, ids in by_cluster.items():
-        watches = [
-            w
-            for w in session.scalars(
-                select(Watch).where(
-                    Watch.kind == "cluster", Watch.key == key, Watch.ended_at.is_(None)
-                )
-            )
-            if actor is None or w.user_id != actor.user_id
-        ]
-        viewers = _watchers(session, watches)
         group = [r for r in records if r.id in set(ids)]
-        for watch in watches:
-            viewer = viewers.get(watch.user_id)
-            if viewer is not None:
-                told += _tell(
-                    session,
-                    watch,
-                    viewer,
-                    group,
-                    what="record withdrawn",
-                    event="record.watch.withdrawn",
-                    full_link=f"/linkage/clusters/{key}",
-                )
+        watches = _cluster_watches(session, key, actor)
+        told += _tell_cluster(
+            session, key, watches, group, what="record withdrawn", event="record.watch.withdrawn"
+        )
     return told
