@@ -139,6 +139,17 @@ def test_the_api_reads_a_cluster_and_records_a_judgement(
     )
     assert made.status_code == 201, made.text
     assert made.json()["left_cluster"] == made.json()["right_cluster"] == key
+    member = client.post(
+        "/api/v1/linkage/judgements",
+        json={"left_id": str(zj.id), "cluster": key, "verdict": "unsure", "reason": "photo?"},
+    )
+    assert member.status_code == 201, member.text
+    assert len(member.json()["ids"]) == 1
+    nothing = client.post(
+        "/api/v1/linkage/judgements",
+        json={"left_id": str(zj.id), "verdict": "unsure", "reason": "?"},
+    )
+    assert nothing.status_code == 422
     bad = client.post(
         "/api/v1/linkage/judgements",
         json={"left_id": str(js.id), "right_id": str(zj.id), "verdict": "maybe", "reason": "?"},

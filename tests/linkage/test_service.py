@@ -179,3 +179,28 @@ def test_cluster_view_redacts_hit_only_records_and_is_audited(
     with pytest.raises(DomainError) as refused:
         views.cluster_view(session, world.analysts["JS"], key, purpose="")
     assert refused.value.status == 422
+
+
+def test_a_member_judged_not_the_person_leaves_the_cluster(session: Session, world: World) -> None:
+    share_all(session, world)
+    world.share(session, "JS", [person("p9", name="王建華", idNumber=WANG, birthDate="1965-08-23")])
+    service.run(session, SYSTEM)
+    session.commit()
+    key = clusters(session)["320000:p1"]
+    assert clusters(session)["p9"] == key
+    member = world.record(session, "JS", "p9")
+    rows = service.judge_member(
+        session, world.analysts["JS"], record_id=member.id, cluster_key=key,
+        verdict="not_same", reason="the household register names another man",
+    )  # fmt: skip
+    session.commit()
+    assert len(rows) == 2  # against Jiangsu's p1 and Zhejiang's p1
+    after = clusters(session)
+    assert after["p9"] != key
+    assert after["320000:p1"] == after["330000:p1"] == key
+    with pytest.raises(DomainError) as refused:
+        service.judge_member(
+            session, world.analysts["JS"], record_id=member.id, cluster_key=key,
+            verdict="same", reason="x",
+        )  # fmt: skip
+    assert refused.value.status == 422

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from accord.core.errors import InvalidInput
 from accord.linkage import service, views
 from accord.linkage.models import LinkageRun
 from accord.linkage.schemas import (
@@ -117,23 +118,37 @@ def read_cluster(
 def create_judgement(
     body: JudgementIn, session: DbSession, actor: CurrentActor
 ) -> JudgementCreated:
-    """Record a judgement on two Person records (append-only); it applies to their clusters at
-    once and every later run keeps it."""
-    row = service.judge(
-        session,
-        actor,
-        left_id=body.left_id,
-        right_id=body.right_id,
-        verdict=body.verdict,
-        reason=body.reason,
-        cluster_key=body.cluster,
-    )
+    """Record a judgement on two Person records, or on one against the rest of its `cluster`
+    (append-only); it applies to their clusters at once and every later run keeps it."""
+    if body.right_id is not None:
+        rows = [
+            service.judge(
+                session,
+                actor,
+                left_id=body.left_id,
+                right_id=body.right_id,
+                verdict=body.verdict,
+                reason=body.reason,
+                cluster_key=body.cluster,
+            )
+        ]
+    elif body.cluster:
+        rows = service.judge_member(
+            session,
+            actor,
+            record_id=body.left_id,
+            cluster_key=body.cluster,
+            verdict=body.verdict,
+            reason=body.reason,
+        )
+    else:
+        raise InvalidInput("name the other record, or the cluster", field="right_id")
     session.commit()
     left = service.cluster_of(session, body.left_id)
-    right = service.cluster_of(session, body.right_id)
+    right = service.cluster_of(session, body.right_id) if body.right_id else None
     return JudgementCreated(
-        id=row.id,
-        verdict=row.verdict,
+        ids=[r.id for r in rows],
+        verdict=body.verdict,
         left_cluster=left.key if left else None,
         right_cluster=right.key if right else None,
     )

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from accord.core.errors import DomainError
+from accord.core.errors import DomainError, InvalidInput
 from accord.core.handling import N_
 from accord.linkage import service, views
 from accord.security import policy
@@ -179,22 +179,33 @@ def judge_submit(
     actor: CurrentActor,
     key: str,
     left_id: Annotated[uuid.UUID, Form()],
-    right_id: Annotated[uuid.UUID, Form()],
     verdict: Annotated[str, Form(max_length=10)],
+    right_id: Annotated[str, Form(max_length=40)] = "",
     reason: Annotated[str, Form(max_length=1000)] = "",
     purpose: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
-    """Record a judgement on two records of the cluster; it applies at once."""
+    """Record a judgement on two records of the cluster, or on one against the rest of it
+    (`right_id` empty); it applies at once."""
     try:
-        service.judge(
-            session,
-            actor,
-            left_id=left_id,
-            right_id=right_id,
-            verdict=verdict,
-            reason=reason,
-            cluster_key=key.upper(),
-        )
+        if right_id:
+            service.judge(
+                session,
+                actor,
+                left_id=left_id,
+                right_id=_uuid(right_id),
+                verdict=verdict,
+                reason=reason,
+                cluster_key=key.upper(),
+            )
+        else:
+            service.judge_member(
+                session,
+                actor,
+                record_id=left_id,
+                cluster_key=key,
+                verdict=verdict,
+                reason=reason,
+            )
     except DomainError as exc:
         session.rollback()
         if exc.status in (401, 403, 404):
@@ -207,6 +218,13 @@ def judge_submit(
     moved = service.cluster_of(session, left_id)
     target = moved.key if moved else key.upper()
     return redirect(request, _cluster_link(target, purpose or reason))
+
+
+def _uuid(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError as exc:
+        raise InvalidInput("choose a record", field="right_id") from exc
 
 
 @router.get("/linkage-assets/waterfall.js")

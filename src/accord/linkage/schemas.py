@@ -68,14 +68,16 @@ class ClusterOut(BaseModel):
 
 class JudgementIn(BaseModel):
     left_id: uuid.UUID
-    right_id: uuid.UUID
+    right_id: uuid.UUID | None = Field(
+        None, description="The other record; without it, `left_id` against the rest of `cluster`."
+    )
     verdict: Literal["same", "not_same", "unsure"]
     reason: str = Field(min_length=1, max_length=1000)
     cluster: str | None = Field(None, max_length=20)
 
 
 class JudgementCreated(BaseModel):
-    id: uuid.UUID
+    ids: list[uuid.UUID]
     verdict: str
     left_cluster: str | None
     right_cluster: str | None

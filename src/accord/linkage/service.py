@@ -456,6 +456,44 @@ def judge(
     return row
 
 
+def judge_member(
+    session: Session,
+    actor: Actor,
+    *,
+    record_id: uuid.UUID,
+    cluster_key: str,
+    verdict: str,
+    reason: str,
+) -> list[Judgement]:
+    """A verdict on one member of a cluster against the rest of it: one pair judgement with
+    each other member the actor sees in full ("not same" takes the record out)."""
+    from accord.records import access as records_access
+
+    cluster_row = get_cluster(session, cluster_key)
+    members = member_records(session, cluster_row)
+    if record_id not in {m.id for m in members}:
+        raise InvalidInput(f"the record is not in {cluster_row.key}", field="left_id")
+    others = [
+        m
+        for m in members
+        if m.id != record_id and records_access.view_mode(session, actor, m) == "full"
+    ]
+    if not others:
+        raise InvalidInput("no other record of the cluster to judge against", field="right_id")
+    return [
+        judge(
+            session,
+            actor,
+            left_id=record_id,
+            right_id=other.id,
+            verdict=verdict,
+            reason=reason,
+            cluster_key=cluster_row.key,
+        )
+        for other in others
+    ]
+
+
 def recluster(session: Session, record_ids: Iterable[uuid.UUID]) -> None:
     """Re-cluster the clusters holding `record_ids` from their stored links and the judgements
     in force, without the model: what a judgement changes shows at once."""
