@@ -627,7 +627,10 @@ class Generator:
             extra["recorded_on"] = recorded.isoformat()
             if rng.random() < 0.4:
                 extra["review_on"] = (recorded + timedelta(days=365)).isoformat()
-                extra["expires_on"] = (recorded + timedelta(days=5 * 365 + 1)).isoformat()
+            # Case files are kept ten years, so no generated record has expired yet: an expired
+            # record leaves the shared data, and the truth would still count it. (The importer's
+            # default, five years from recorded_on, would expire the oldest cases.)
+            extra["expires_on"] = (recorded + timedelta(days=10 * 365 + 2)).isoformat()
         return extra
 
     # -- writing --------------------------------------------------------------------------------
