@@ -17,7 +17,7 @@ from accord.core.clock import FrozenClock
 def test_the_demo_follow_ups_are_in_three_states_and_load_once(
     session: Session, frozen_clock: FrozenClock
 ) -> None:
-    demo.load(session, assistance=False)
+    demo.load(session, assistance=False, records=False)
     load_demo_followups(session)
     session.commit()
     rows = {f.alert.ref: f for f in session.scalars(select(HitFollowUp))}

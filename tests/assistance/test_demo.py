@@ -47,7 +47,8 @@ def demo_engine(databases: DatabaseFactory) -> Iterator[Engine]:
         session = Session(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
-        demo.load(session, assistance=False)  # directory, zones, agreements, users, calendar
+        # The directory, zones, agreements, users and calendar.
+        demo.load(session, assistance=False, records=False)
         session.commit()
         made = assistance_demo.load_demo(session, Actor.system("demo-loader"))
         session.commit()

@@ -42,7 +42,7 @@ def _free_port() -> int:
 def server(databases: DatabaseFactory) -> Iterator[Server]:
     engine = make_engine(databases.create("agreements"))
     with make_sessionmaker(engine)() as session:
-        demo.load(session, assistance=False)
+        demo.load(session, assistance=False, records=False)
         load_demo(session, Actor.system("demo-loader"))  # a no-op once the demo loads it
         session.commit()
         (hidden,) = service.list_for_zone(session, zones_service.get_zone(session, "NW"))

@@ -30,7 +30,7 @@ def demo_with_worker(databases: DatabaseFactory, name: str) -> Iterator[str]:
     """The demo loaded into a new database `name`, served on a free port; yields its URL."""
     engine = make_engine(databases.create(name))
     with make_sessionmaker(engine)() as session:
-        demo.load(session, assistance=False)
+        demo.load(session, assistance=False, records=False)
         session.commit()
     port = _free_port()
     server = uvicorn.Server(
