@@ -9,7 +9,7 @@ import json
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.linkage import service
@@ -155,6 +155,8 @@ def test_the_api_reads_a_cluster_and_records_a_judgement(
         json={"left_id": str(js.id), "right_id": str(zj.id), "verdict": "maybe", "reason": "?"},
     )
     assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+    assert session.scalar(select(func.count()).select_from(Judgement)) == 2  # nothing more
     act_as(client, linked.analysts["AH"])
     body = client.get(f"/api/v1/linkage/clusters/{key}", params={"purpose": "case 9"}).json()
     assert all(r["view"] == "hit" and "properties" not in r for r in body["records"])
