@@ -19,5 +19,6 @@ def load_all() -> None:
     import accord.notify.models
     import accord.records.models
     import accord.security.models
+    import accord.series.models
     import accord.zones.agreements.models
     import accord.zones.models  # noqa: F401
