@@ -27,6 +27,7 @@ from accord.meetings.cli import app as meetings_app
 from accord.notify.cli import app as notify_app
 from accord.records.cli import app as records_app
 from accord.security.cli import app as users_app
+from accord.series.cli import app as series_app
 from accord.worker import worker_command
 from accord.zones.agreements.cli import app as agreements_app
 from accord.zones.cli import app as zones_app
@@ -56,6 +57,7 @@ app.add_typer(screen_app, name="screen")
 app.add_typer(assist_app, name="assist")
 app.add_typer(records_app, name="records")
 app.add_typer(linkage_app, name="linkage")
+app.add_typer(series_app, name="series")
 
 
 @app.command()

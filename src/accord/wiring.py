@@ -31,6 +31,7 @@ from accord.records import changes as record_changes
 from accord.records import watches as record_watches
 from accord.search import service as search_service
 from accord.security.actor import Actor
+from accord.series import service as series_service
 from accord.worker import PERIODIC_JOBS, Job
 from accord.zones import jobs as zone_jobs
 from accord.zones import service as zones_service
@@ -108,6 +109,7 @@ def wire() -> None:
     search_service.REFERENCE_PAGES["hit_followup"] = lambda oid: f"/followups/{oid}"
     search_service.REFERENCE_PAGES["alert"] = lambda oid: f"/alerts/{oid}"
     search_service.REFERENCE_PAGES["assistance_request"] = lambda oid: f"/assist/{oid}"
+    search_service.REFERENCE_PAGES["joint_case"] = lambda oid: f"/joint-cases/{oid}"
     # Files on a request, its outcome or its messages: whoever sees the request.
     for object_type in ("assistance_request", "assistance_message"):
         attachments_service.ACCESS_CHECKS.setdefault(
@@ -117,6 +119,7 @@ def wire() -> None:
     # watchers of a person cluster hear when linkage adds records to it.
     record_changes.ON_CHANGE.append(linkage_service.forget)
     record_changes.ON_WITHDRAW.append(linkage_service.forget)
+    record_changes.ON_WITHDRAW.append(series_service.withdrawn)  # a case leaves its series at once
     linkage_service.ON_CLUSTER_GROWTH.append(cluster_grew)
     # An agency with no parent (foreign police) escalates to its zone's secretariat.
     deadline_sweep.ZONE_SECRETARIAT_RESOLVERS.append(zones_service.zone_of_agency_without_parent)

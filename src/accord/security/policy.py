@@ -87,6 +87,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "records.read": frozenset({Role.OFFICER, Role.INVESTIGATOR, Role.ANALYST, Role.LIAISON}),
     "records.share": frozenset({Role.INVESTIGATOR, Role.ANALYST, Role.LIAISON}),
     "records.watch": frozenset({Role.INVESTIGATOR, Role.ANALYST, Role.LIAISON}),
+    # Joint cases. Investigators and analysts open one on a discovered series; the owner's
+    # liaison or commander releases (or refuses) its agency's records to the members.
+    "joint.open": frozenset({Role.INVESTIGATOR, Role.ANALYST}),
+    "joint.release": frozenset({Role.LIAISON, Role.COMMANDER}),
+    # Crime series. Those who work cases read series (the cases within the records' rules);
+    # analysts run discovery and mark hubs.
+    "series.read": frozenset({Role.INVESTIGATOR, Role.ANALYST, Role.LIAISON, Role.COMMANDER}),
+    "series.discover": frozenset({Role.ANALYST, Role.PLATFORM_ADMIN}),
+    "series.mark": frozenset({Role.ANALYST}),
     "assist.stats": frozenset(
         {
             Role.LIAISON,

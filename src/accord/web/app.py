@@ -42,6 +42,9 @@ from accord.search import pages as search_pages
 from accord.security import api as security_api
 from accord.security import pages as security_pages
 from accord.security.deps import csrf_protect
+from accord.series import api as series_api
+from accord.series import joint_api, joint_pages
+from accord.series import pages as series_pages
 from accord.web import pages as web_pages
 from accord.web import problems
 from accord.web.middleware import LocaleMiddleware
@@ -111,6 +114,8 @@ def create_app(
         stats_api.router,
         records_api.router,
         linkage_api.router,
+        series_api.router,
+        joint_api.router,
     )
     for router in api_routers:
         app.include_router(router, prefix="/api/v1")
@@ -131,6 +136,8 @@ def create_app(
         assistance_pages.router,
         records_pages.router,
         linkage_pages.router,
+        series_pages.router,
+        joint_pages.router,
     )
     for router in page_routers:
         app.include_router(router)

@@ -35,6 +35,7 @@ TEMPLATE_PACKAGES = (
     "accord.assistance",
     "accord.records",
     "accord.linkage",
+    "accord.series",
 )
 
 
