@@ -24,6 +24,7 @@ from accord.notify import service as notify_service
 from accord.records import demo as records_demo
 from accord.security import service as security_service
 from accord.security.actor import Actor, Role
+from accord.series import service as series_service
 from accord.zones import service as zones_service
 from accord.zones.agreements import demo as agreements_demo
 
@@ -134,6 +135,7 @@ class DemoSummary:
     notifications: int
     shared_records: int = 0
     person_clusters: int = 0
+    series: int = 0
 
 
 def demo_agency_lines() -> list[str]:
@@ -148,7 +150,8 @@ def load(session: Session, *, assistance: bool = True, records: bool = True) -> 
 
     The assistance requests, a year of them worked through the real services, take most of the
     time; tests that do not look at them pass `assistance=False`. The shared records (six
-    agencies' case files, imported and linked) are left out with `records=False`.
+    agencies' case files, imported, linked and searched for series) are left out with
+    `records=False`.
     """
     result = agencies_service.import_lines(session, demo_agency_lines())
     loader = Actor.system("demo-loader")
@@ -165,6 +168,7 @@ def load(session: Session, *, assistance: bool = True, records: bool = True) -> 
     requests = assistance_demo.load_demo(session, loader) if assistance else 0
     shared = records_demo.load_demo(session, loader) if records else 0
     clusters = linkage_service.run(session, loader).clusters if shared else 0
+    found = series_service.discover(session, loader).series if shared else 0
     notes = _welcome(session)
     return DemoSummary(
         result.created,
@@ -176,6 +180,7 @@ def load(session: Session, *, assistance: bool = True, records: bool = True) -> 
         notes,
         shared,
         clusters,
+        found,
     )
 
 

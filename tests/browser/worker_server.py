@@ -26,11 +26,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def demo_with_worker(databases: DatabaseFactory, name: str) -> Iterator[str]:
-    """The demo loaded into a new database `name`, served on a free port; yields its URL."""
+def demo_with_worker(
+    databases: DatabaseFactory, name: str, *, records: bool = False
+) -> Iterator[str]:
+    """The demo loaded into a new database `name` (its shared records only with `records`),
+    served on a free port; yields its URL."""
     engine = make_engine(databases.create(name))
     with make_sessionmaker(engine)() as session:
-        demo.load(session, assistance=False, records=False)
+        demo.load(session, assistance=False, records=records)
         session.commit()
     port = _free_port()
     server = uvicorn.Server(
