@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -87,3 +88,38 @@ def cli_actor(session: Session, username: str | None) -> Actor:
     if not user.active:
         raise UnknownActor(f"--as {username}: the user is deactivated", field="as")
     return security_service.actor_for(user, via="cli")
+
+
+def export_lines(
+    session: Session,
+    out: Path,
+    lines: Iterable[dict[str, Any]],
+    *,
+    action: str,
+    object_type: str,
+    noun: str,
+) -> int:
+    """Write `lines` as JSON lines to `out` (through `out.partial`, so a failed export leaves no
+    half file), audit the export as the installation (`action`, the file and the count) and
+    commit; the number of lines written. `noun` names the lines in the audit detail."""
+    from accord.audit import service as audit
+
+    partial = out.with_name(out.name + ".partial")
+    count = 0
+    try:
+        with partial.open("w", encoding="utf-8") as fp:
+            for line in lines:
+                fp.write(json.dumps(line, ensure_ascii=False) + "\n")
+                count += 1
+    except OSError as exc:
+        raise fail(f"cannot write {out}: {exc.strerror}") from exc
+    audit.record(
+        session,
+        Actor.system("cli"),
+        action=action,
+        object_type=object_type,
+        detail={"file": out.name, noun: count},
+    )
+    partial.replace(out)
+    session.commit()
+    return count

@@ -7,15 +7,13 @@ operator's batch job. A judgement always names the analyst (`--as`).
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from accord.audit import service as audit
-from accord.core.cliutil import cli_actor, cli_session, fail, print_json
+from accord.core.cliutil import cli_actor, cli_session, export_lines, fail, print_json
 from accord.core.errors import DomainError
 from accord.linkage import engines, service
 from accord.security.actor import Actor
@@ -83,25 +81,15 @@ def export_command(
 ) -> None:
     """Write every person cluster, one a line: {"cluster", "records": [entity ids]}. An
     entity id another agency also uses is written CODE:id."""
-    partial = out.with_name(out.name + ".partial")
-    count = 0
     with cli_session() as session:
-        try:
-            with partial.open("w", encoding="utf-8") as fp:
-                for line in service.export(session):
-                    fp.write(json.dumps(line, ensure_ascii=False) + "\n")
-                    count += 1
-        except OSError as exc:
-            raise fail(f"cannot write {out}: {exc.strerror}") from exc
-        audit.record(
+        count = export_lines(
             session,
-            Actor.system("cli"),
+            out,
+            service.export(session),
             action="linkage.exported",
             object_type="linkage_export",
-            detail={"file": out.name, "clusters": count},
+            noun="clusters",
         )
-        partial.replace(out)
-        session.commit()
     typer.echo(f"{count} clusters written to {out}")
 
 

@@ -8,14 +8,12 @@ hub mark always names the analyst (`--as`).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from accord.audit import service as audit
-from accord.core.cliutil import cli_actor, cli_session, fail, print_json
+from accord.core.cliutil import cli_actor, cli_session, export_lines, fail, print_json
 from accord.core.errors import DomainError
 from accord.security.actor import Actor
 from accord.series import graph, service
@@ -66,25 +64,15 @@ def export_command(
 ) -> None:
     """Write every series of two or more cases, one a line: {"series", "cases": [entity ids],
     "agencies": [codes]}. An entity id another agency also uses is written CODE:id."""
-    partial = out.with_name(out.name + ".partial")
-    count = 0
     with cli_session() as session:
-        try:
-            with partial.open("w", encoding="utf-8") as fp:
-                for line in service.export(session):
-                    fp.write(json.dumps(line, ensure_ascii=False) + "\n")
-                    count += 1
-        except OSError as exc:
-            raise fail(f"cannot write {out}: {exc.strerror}") from exc
-        audit.record(
+        count = export_lines(
             session,
-            Actor.system("cli"),
+            out,
+            service.export(session),
             action="series.exported",
             object_type="series_export",
-            detail={"file": out.name, "series": count},
+            noun="series",
         )
-        partial.replace(out)
-        session.commit()
     typer.echo(f"{count} series written to {out}")
 
 
