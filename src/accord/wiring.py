@@ -31,7 +31,7 @@ from accord.records import changes as record_changes
 from accord.records import watches as record_watches
 from accord.search import service as search_service
 from accord.security.actor import Actor
-from accord.series import service as series_service
+from accord.series import withdrawals as series_withdrawals
 from accord.worker import PERIODIC_JOBS, Job
 from accord.zones import jobs as zone_jobs
 from accord.zones import service as zones_service
@@ -119,7 +119,8 @@ def wire() -> None:
     # watchers of a person cluster hear when linkage adds records to it.
     record_changes.ON_CHANGE.append(linkage_service.forget)
     record_changes.ON_WITHDRAW.append(linkage_service.forget)
-    record_changes.ON_WITHDRAW.append(series_service.withdrawn)  # a case leaves its series at once
+    # A withdrawn case leaves its series at once.
+    record_changes.ON_WITHDRAW.append(series_withdrawals.withdrawn)
     linkage_service.ON_CLUSTER_GROWTH.append(cluster_grew)
     # An agency with no parent (foreign police) escalates to its zone's secretariat.
     deadline_sweep.ZONE_SECRETARIAT_RESOLVERS.append(zones_service.zone_of_agency_without_parent)

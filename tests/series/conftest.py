@@ -28,7 +28,7 @@ from accord.linkage import service as linkage_service
 from accord.matching.identifiers import check_digit
 from accord.records import changes as record_changes
 from accord.security.actor import Actor
-from accord.series import service as series_service
+from accord.series import withdrawals as series_withdrawals
 from tests.records.conftest import World, client, jsonl, make_zone, world  # noqa: F401
 
 SYSTEM = Actor.system("test")
@@ -230,8 +230,8 @@ def _wired() -> None:
     wiring.wire()  # the records hooks linkage (and series) register into, as the app does
     # A withdrawn case leaves its series at once (accord.wiring registers it; kept here too so
     # that the tests do not depend on the order the wiring lands in).
-    if series_service.withdrawn not in record_changes.ON_WITHDRAW:
-        record_changes.ON_WITHDRAW.append(series_service.withdrawn)
+    if series_withdrawals.withdrawn not in record_changes.ON_WITHDRAW:
+        record_changes.ON_WITHDRAW.append(series_withdrawals.withdrawn)
 
 
 @pytest.fixture

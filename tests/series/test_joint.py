@@ -31,7 +31,14 @@ from accord.records.models import RecordHolder, SharedRecord
 from accord.security.actor import Actor, Role
 from accord.security.policy import PermissionDenied
 from accord.security.service import actor_for
-from accord.series import joint
+from accord.series import (
+    joint,
+    joint_consent,
+    joint_lifecycle,
+    joint_reading,
+    joint_thread,
+    reading,
+)
 from accord.series.models import JointCase, JointCaseMember, JointCaseRecord, Series, SeriesCase
 from tests.conftest import _KeepOpen
 from tests.factories import make_actor, make_user
@@ -101,7 +108,7 @@ def ring(session: Session, world: World) -> Ring:
 
 
 def open_case(session: Session, ring: Ring, by: str = "SH", **kwargs: Any) -> JointCase:
-    case = joint.open_joint_case(
+    case = joint_lifecycle.open_joint_case(
         session,
         ring.investigator(by),
         series_key=ring.series.key,
@@ -112,12 +119,12 @@ def open_case(session: Session, ring: Ring, by: str = "SH", **kwargs: Any) -> Jo
     return case
 
 
-def views(read: joint.JointCaseRead) -> dict[tuple[str, str], joint.RecordRow]:
+def views(read: joint_reading.JointCaseRead) -> dict[tuple[str, str], joint_reading.RecordRow]:
     """The read's record rows by (owner code, schema + index), for short assertions."""
     return {(r.owner.code, str(r.record_id)): r for r in read.records}
 
 
-def row_of(read: joint.JointCaseRead, record: SharedRecord) -> joint.RecordRow:
+def row_of(read: joint_reading.JointCaseRead, record: SharedRecord) -> joint_reading.RecordRow:
     return next(r for r in read.records if r.record_id == record.id)
 
 
@@ -204,7 +211,7 @@ def test_one_click_opens_a_case_with_members_records_thread_and_requests(
         case_record = ring.record(session, name, dict(RING_CASES)[name])
         assert str(case_record.id) in request.description  # named by id only
 
-    read = joint.read_joint_case(session, ring.investigator("SH"), case.reference)
+    read = joint_reading.read_joint_case(session, ring.investigator("SH"), case.reference)
     by_code = {m.agency.code: m for m in read.members}
     why = by_code[w.agencies["AH"].code].no_request
     assert why is not None
@@ -254,7 +261,7 @@ def test_a_member_sees_another_agencys_record_as_a_match_until_its_owner_grants(
     zj_case = ring.record(session, "ZJ", "zj-7")
     ah_person = ring.record(session, "AH", "ah-p1")
 
-    read = joint.read_joint_case(session, reader, case.reference)
+    read = joint_reading.read_joint_case(session, reader, case.reference)
     session.commit()
     pending = row_of(read, zj_person)
     assert pending.release == "pending"
@@ -273,7 +280,7 @@ def test_a_member_sees_another_agencys_record_as_a_match_until_its_owner_grants(
     # Its own suspect, as its own.
     assert row_of(read, ah_person).view.mode == "full"  # type: ignore[union-attr]
 
-    decided = joint.decide_release(
+    decided = joint_consent.decide_release(
         session,
         ring.liaisons["ZJ"],
         joint_case=case,
@@ -284,7 +291,7 @@ def test_a_member_sees_another_agencys_record_as_a_match_until_its_owner_grants(
     session.commit()
     assert {r.record_id for r in decided} == {zj_person.id, zj_case.id}
 
-    read = joint.read_joint_case(session, reader, case.reference)
+    read = joint_reading.read_joint_case(session, reader, case.reference)
     session.commit()
     released = row_of(read, zj_person)
     assert released.release == "granted"
@@ -326,12 +333,12 @@ def test_a_refused_record_stays_a_match(session: Session, ring: Ring) -> None:
     ah_case = ring.record(session, "AH", "ah-3")
     ah_person = ring.record(session, "AH", "ah-p1")
     with pytest.raises(joint.InvalidJointCase) as no_reason:
-        joint.decide_release(
+        joint_consent.decide_release(
             session, ring.liaisons["AH"], joint_case=case, agency=w.agencies["AH"], grant=False
         )
     assert no_reason.value.field == "reason"
     session.rollback()
-    joint.decide_release(
+    joint_consent.decide_release(
         session,
         ring.liaisons["AH"],
         joint_case=case,
@@ -340,7 +347,7 @@ def test_a_refused_record_stays_a_match(session: Session, ring: Ring) -> None:
         reason="案件仍在秘密侦查",
     )
     session.commit()
-    read = joint.read_joint_case(session, ring.investigator("JS"), case.reference)
+    read = joint_reading.read_joint_case(session, ring.investigator("JS"), case.reference)
     for record in (ah_case, ah_person):
         row = row_of(read, record)
         assert row.release == "refused"
@@ -350,7 +357,7 @@ def test_a_refused_record_stays_a_match(session: Session, ring: Ring) -> None:
         assert row.view.mode == "hit"
     # Nothing more waits for Anhui.
     with pytest.raises(joint.InvalidJointCase):
-        joint.decide_release(
+        joint_consent.decide_release(
             session, ring.liaisons["AH"], joint_case=case, agency=w.agencies["AH"], grant=True
         )
 
@@ -369,12 +376,12 @@ def test_an_h2_record_needs_the_owners_grant_even_where_the_rules_share_it(
     js_case = ring.record(session, "JS", "case-101")
     reader = ring.investigator("SH")  # the lead's own investigator
 
-    before = row_of(joint.read_joint_case(session, reader, case.reference), js_case)
+    before = row_of(joint_reading.read_joint_case(session, reader, case.reference), js_case)
     assert before.release == "pending"
     assert before.view is not None
     assert before.view.mode == "hit"
 
-    joint.decide_release(
+    joint_consent.decide_release(
         session,
         ring.liaisons["JS"],
         joint_case=case,
@@ -383,7 +390,7 @@ def test_an_h2_record_needs_the_owners_grant_even_where_the_rules_share_it(
         records=[js_case.id],
     )
     session.commit()
-    after = joint.read_joint_case(session, reader, case.reference)
+    after = joint_reading.read_joint_case(session, reader, case.reference)
     view = row_of(after, js_case).view
     assert view is not None
     assert view.mode == "full"
@@ -414,12 +421,12 @@ def test_the_leads_h3_record_waits_for_its_own_liaison(session: Session, world: 
         uuid.UUID(a) for m in consent for a in m.recipients["agencies"]
     }
 
-    joint.decide_release(
+    joint_consent.decide_release(
         session, ring.liaisons["SH"], joint_case=case, agency=world.agencies["SH"], grant=True
     )
     session.commit()
     view = row_of(
-        joint.read_joint_case(session, ring.investigator("JS"), case.reference), sh_person
+        joint_reading.read_joint_case(session, ring.investigator("JS"), case.reference), sh_person
     ).view
     assert view is not None
     assert view.mode == "full"
@@ -466,9 +473,11 @@ def test_members_are_told_in_their_inboxes_and_owners_asked_for_consent(
 def test_the_thread_tells_the_other_members(session: Session, ring: Ring) -> None:
     w = ring.world
     case = open_case(session, ring)
-    joint.post_message(session, ring.investigator("ZJ"), joint_case=case, body="我方嫌疑人已布控。")
+    joint_thread.post_message(
+        session, ring.investigator("ZJ"), joint_case=case, body="我方嫌疑人已布控。"
+    )
     session.commit()
-    read = joint.read_joint_case(session, ring.investigator("AH"), case.reference)
+    read = joint_reading.read_joint_case(session, ring.investigator("AH"), case.reference)
     assert [(m.author, m.body) for m in read.messages][-1] == (
         "zj.investigator",
         "我方嫌疑人已布控。",
@@ -480,7 +489,7 @@ def test_the_thread_tells_the_other_members(session: Session, ring: Ring) -> Non
         w.agencies[n].id for n in ("SH", "JS", "AH")
     }
     with pytest.raises(joint.InvalidJointCase):
-        joint.post_message(session, ring.investigator("ZJ"), joint_case=case, body="  ")
+        joint_thread.post_message(session, ring.investigator("ZJ"), joint_case=case, body="  ")
 
 
 # --- refusals ------------------------------------------------------------------------------------
@@ -490,11 +499,11 @@ def test_a_non_member_is_told_there_is_no_such_case(session: Session, ring: Ring
     case = open_case(session, ring)
     outsider = ring.world.investigators["HZ"]  # under Zhejiang, not a member itself
     with pytest.raises(joint.JointCaseNotFound):
-        joint.read_joint_case(session, outsider, case.reference)
+        joint_reading.read_joint_case(session, outsider, case.reference)
     with pytest.raises(joint.JointCaseNotFound):
-        joint.post_message(session, outsider, joint_case=case, body="hello")
+        joint_thread.post_message(session, outsider, joint_case=case, body="hello")
     assert case.reference not in {
-        r.case.reference for r in joint.list_joint_cases(session, outsider).mine
+        r.case.reference for r in joint_reading.list_joint_cases(session, outsider).mine
     }
 
 
@@ -502,11 +511,11 @@ def test_a_member_may_not_decide_on_another_agencys_records(session: Session, ri
     case = open_case(session, ring)
     w = ring.world
     with pytest.raises(PermissionDenied):
-        joint.decide_release(
+        joint_consent.decide_release(
             session, ring.liaisons["JS"], joint_case=case, agency=w.agencies["ZJ"], grant=True
         )
     with pytest.raises(PermissionDenied):  # an investigator of the owner does not decide either
-        joint.decide_release(
+        joint_consent.decide_release(
             session, ring.investigator("ZJ"), joint_case=case, agency=w.agencies["ZJ"], grant=True
         )
     row = session.get(JointCaseRecord, (case.id, ring.record(session, "ZJ", "zj-p1").id))
@@ -517,13 +526,15 @@ def test_a_member_may_not_decide_on_another_agencys_records(session: Session, ri
 def test_who_may_open(session: Session, ring: Ring) -> None:
     w = ring.world
     with pytest.raises(PermissionDenied):  # officers do not open joint cases
-        joint.open_joint_case(session, w.officers["SH"], series_key=KEY, title="x")
+        joint_lifecycle.open_joint_case(session, w.officers["SH"], series_key=KEY, title="x")
     with pytest.raises(PermissionDenied):  # a lead with no case in the series
-        joint.open_joint_case(session, w.investigators["HZ"], series_key=KEY, title="x")
-    with pytest.raises(joint.SeriesNotFound):
-        joint.open_joint_case(session, w.investigators["SH"], series_key="S-1999-9", title="x")
+        joint_lifecycle.open_joint_case(session, w.investigators["HZ"], series_key=KEY, title="x")
+    with pytest.raises(reading.SeriesNotFound):
+        joint_lifecycle.open_joint_case(
+            session, w.investigators["SH"], series_key="S-1999-9", title="x"
+        )
     with pytest.raises(joint.InvalidJointCase) as untitled:
-        joint.open_joint_case(session, w.investigators["SH"], series_key=KEY, title="   ")
+        joint_lifecycle.open_joint_case(session, w.investigators["SH"], series_key=KEY, title="   ")
     assert untitled.value.field == "title"
     session.rollback()
     assert session.scalars(select(JointCase)).all() == []
@@ -532,13 +543,13 @@ def test_who_may_open(session: Session, ring: Ring) -> None:
 def test_lists_mine_and_consent_waiting(session: Session, ring: Ring) -> None:
     case = open_case(session, ring)
     w = ring.world
-    zj = joint.list_joint_cases(session, ring.liaisons["ZJ"])
+    zj = joint_reading.list_joint_cases(session, ring.liaisons["ZJ"])
     assert [(r.case.reference, r.role, r.members) for r in zj.mine] == [
         (case.reference, "member", 4)
     ]
     assert [(r.case.reference, r.owner.code, r.pending) for r in zj.waiting] == [
         (case.reference, w.agencies["ZJ"].code, 2)
     ]
-    sh = joint.list_joint_cases(session, ring.investigator("SH"))
+    sh = joint_reading.list_joint_cases(session, ring.investigator("SH"))
     assert [(r.case.reference, r.role) for r in sh.mine] == [(case.reference, "lead")]
     assert sh.waiting == []  # investigators do not decide releases

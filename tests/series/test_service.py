@@ -21,7 +21,7 @@ from accord.linkage import service as linkage_service
 from accord.notify.models import OutboxMessage
 from accord.records import service as records_service
 from accord.security.policy import PermissionDenied
-from accord.series import graph, service
+from accord.series import graph, hubs, reading, service
 from accord.series.models import IdentifierMark, Series, SeriesCase, SeriesEvidence
 from tests.series.conftest import (
     HOTLINE,
@@ -173,7 +173,7 @@ def test_an_analysts_hub_mark_changes_the_series_at_once(
     )
     session.commit()
     assert series_of(session) == {"SR-000001": RING}
-    assert service.marks_in_force(session) == {("account", RING_ACCOUNT): False}
+    assert hubs.marks_in_force(session) == {("account", RING_ACCOUNT): False}
     actions = [
         e.action
         for e in session.scalars(
@@ -313,7 +313,7 @@ def test_the_list_shows_what_a_reader_may_see_with_filters(
     assert sorted(series_of(session).values()) == [RING, ["sh-t1", "sh-t2"]]
 
     def keys(actor_name: str = "AH", **filters: Any) -> list[str]:
-        page = service.readable_series(session, world.analysts[actor_name], **filters)
+        page = reading.readable_series(session, world.analysts[actor_name], **filters)
         return [s.key for s in page.items]
 
     ring = next(k for k, v in series_of(session).items() if v == RING)
@@ -326,17 +326,17 @@ def test_the_list_shows_what_a_reader_may_see_with_filters(
     # Hanoi's police share nothing with the delta: no series at all, and none to open.
     assert keys("HAN") == []
     with pytest.raises(DomainError) as hidden:
-        service.get_series(session, world.analysts["HAN"], ring)
+        reading.get_readable(session, world.analysts["HAN"], ring)
     assert hidden.value.status == 404
     with pytest.raises(PermissionDenied):
-        service.readable_series(session, world.officers["SH"])
+        reading.readable_series(session, world.officers["SH"])
     with pytest.raises(DomainError) as unknown:
-        service.readable_series(session, world.analysts["AH"], agencies=["999999"])
+        reading.readable_series(session, world.analysts["AH"], agencies=["999999"])
     assert unknown.value.field == "agency"
     # Pages follow the cursor, strongest first.
-    first = service.readable_series(session, world.analysts["AH"], limit=1)
+    first = reading.readable_series(session, world.analysts["AH"], limit=1)
     assert first.next_cursor is not None
-    second = service.readable_series(
+    second = reading.readable_series(
         session, world.analysts["AH"], limit=1, cursor=first.next_cursor
     )
     score = {r.key: r.score for r in session.scalars(select(Series))}
@@ -344,7 +344,7 @@ def test_the_list_shows_what_a_reader_may_see_with_filters(
     assert [s.key for s in [*first.items, *second.items]] == order
     assert second.next_cursor is None
     analyst = world.analysts["AH"]
-    [summary] = service.summaries(session, analyst, [service.get_series(session, analyst, ring)])
+    [summary] = reading.summaries(session, analyst, [reading.get_readable(session, analyst, ring)])
     assert [a.code for a in summary.agencies] == ["310000", "320000", "330000", "340000"]
     assert (summary.hidden, summary.first, summary.last) == (0, date(2026, 9, 3), date(2026, 10, 2))
 

@@ -25,7 +25,7 @@ from accord.linkage import service as linkage_service
 from accord.records.access import PurposeRequired
 from accord.records.models import RecordHolder, SharedRecord
 from accord.security.policy import PermissionDenied
-from accord.series import views
+from accord.series import reading, views
 from accord.series.models import Series, SeriesCase, SeriesEvidence
 from tests.records.conftest import World, make_zone
 from tests.series.conftest import (
@@ -72,7 +72,7 @@ def _series(session: Session, key: str, score: float, cases: list[uuid.UUID]) ->
         r.id: r for r in session.scalars(select(SharedRecord).where(SharedRecord.id.in_(cases)))
     }
     agencies = {rows[c].agency_id for c in cases}
-    days = [d for c in cases if (d := views.case_day(rows[c].properties))]
+    days = [d for c in cases if (d := reading.case_day(rows[c].properties))]
     series = Series(
         id=uuid.uuid4(),
         key=key,
@@ -162,7 +162,7 @@ def _events(session: Session) -> list[AuditEvent]:
 
 def test_the_list_shows_series_with_a_case_the_reader_sees(session: Session, built: Built) -> None:
     w = built.world
-    page = views.series_list(session, w.analysts["SH"])
+    page = reading.series_list(session, w.analysts["SH"])
     assert [s.key for s in page.items] == ["SR-900001", "SR-900002"]  # best score first
     assert page.total == 2
     ring = page.items[0]
@@ -174,7 +174,7 @@ def test_the_list_shows_series_with_a_case_the_reader_sees(session: Session, bui
     assert (ring.first, ring.last) == (date(2026, 9, 3), date(2026, 10, 2))
     # Hanoi sees its own cases and Anhui's as matches; the YRD series of Jiangsu alone is not
     # its to list.
-    han = views.series_list(session, w.analysts["HAN"])
+    han = reading.series_list(session, w.analysts["HAN"])
     assert [s.key for s in han.items] == ["SR-900001"]
     assert [a.code for a in han.items[0].agencies] == ["340000", "VN-HAN"]
     assert han.items[0].hidden == 3
@@ -186,13 +186,15 @@ def test_the_list_filters(session: Session, built: Built) -> None:
     reader = built.world.analysts["SH"]
 
     def keys(**filters: object) -> list[str]:
-        return [s.key for s in views.series_list(session, reader, **filters).items]  # type: ignore[arg-type]
+        return [s.key for s in reading.series_list(session, reader, **filters).items]  # type: ignore[arg-type]
 
     assert keys(agencies=["340000"]) == ["SR-900001"]
     assert keys(agencies=["320000"]) == ["SR-900001", "SR-900002"]
     # Hanoi's cases are not Shanghai's to see: filtering by Hanoi finds nothing.
     assert keys(agencies=["VN-HAN"]) == []
-    assert keys(agencies=["nowhere"]) == []
+    with pytest.raises(DomainError) as unknown:
+        keys(agencies=["nowhere"])
+    assert unknown.value.field == "agency"
     assert keys(min_size=3) == ["SR-900001"]
     assert keys(min_score=2.0) == ["SR-900001"]
     assert keys(min_score=9.0) == []
@@ -201,9 +203,9 @@ def test_the_list_filters(session: Session, built: Built) -> None:
     assert keys(since=date(2026, 9, 1), until=date(2026, 9, 2)) == ["SR-900002"]
     assert keys(since=date(2026, 9, 1), until=date(2026, 9, 3)) == ["SR-900001", "SR-900002"]
     assert keys(since=date(2026, 11, 1)) == []
-    page = views.series_list(session, reader, limit=1, offset=1)
+    page = reading.series_list(session, reader, limit=1, offset=1)
     assert ([s.key for s in page.items], page.total) == (["SR-900002"], 2)
-    assert [a.code for a in views.filter_agencies(session, reader)] == [
+    assert [a.code for a in reading.filter_agencies(session, reader)] == [
         "310000",
         "320000",
         "330000",
@@ -213,7 +215,7 @@ def test_the_list_filters(session: Session, built: Built) -> None:
 
 def test_the_list_needs_the_permission(session: Session, built: Built) -> None:
     with pytest.raises(PermissionDenied):
-        views.series_list(session, built.world.officers["SH"])
+        reading.series_list(session, built.world.officers["SH"])
 
 
 def test_a_series_whose_cases_expired_leaves_the_list(session: Session, built: Built) -> None:
@@ -223,7 +225,7 @@ def test_a_series_whose_cases_expired_leaves_the_list(session: Session, built: B
         assert record is not None
         record.expires_on = date(2026, 1, 1)
     session.commit()
-    assert [s.key for s in views.series_list(session, w.analysts["SH"]).items] == ["SR-900001"]
+    assert [s.key for s in reading.series_list(session, w.analysts["SH"]).items] == ["SR-900001"]
     with pytest.raises(DomainError) as gone:
         views.series_view(session, w.analysts["SH"], "SR-900002", purpose="p")
     assert gone.value.status == 404

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from accord.records.access import AgencyRef
 from accord.security.actor import Actor
 from accord.security.deps import require
-from accord.series import service, views
+from accord.series import hubs, reading, service, views
 from accord.series.models import IdentifierMark, SeriesRun
 from accord.series.schemas import (
     AgencyOut,
@@ -83,7 +83,7 @@ def list_runs(session: DbSession, actor: Reader) -> list[RunOut]:
 @router.get("/series/hubs", response_model=list[HubOut])
 def list_hubs(session: DbSession, actor: Reader) -> list[HubOut]:
     """The analysts' marks in force (the latest on each identifier), newest first."""
-    return [hub_out(r) for r in service.marks(session)]
+    return [hub_out(r) for r in hubs.latest_marks(session)]
 
 
 @router.get("/series", response_model=SeriesListOut)
@@ -100,7 +100,7 @@ def list_series(
 ) -> SeriesListOut:
     """The series with at least one case you may see, strongest first. Lists no personal data:
     the agencies you see cases at, how many are elsewhere, the period of what you see in full."""
-    page = service.readable_series(
+    page = reading.readable_series(
         session,
         actor,
         agencies=agency or (),
@@ -124,7 +124,7 @@ def list_series(
                 last=s.last,
                 updated_at=s.series.updated_at,
             )
-            for s in service.summaries(session, actor, page.items)
+            for s in reading.summaries(session, actor, page.items)
         ],
         next_cursor=page.next_cursor,
     )

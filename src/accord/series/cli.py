@@ -16,7 +16,7 @@ import typer
 from accord.core.cliutil import cli_actor, cli_session, export_lines, fail, print_json
 from accord.core.errors import DomainError
 from accord.security.actor import Actor
-from accord.series import graph, service
+from accord.series import graph, reading, service
 
 app = typer.Typer(help="Crime series: discover, export, hub, list.", no_args_is_help=True)
 
@@ -113,8 +113,8 @@ def list_command(
     with cli_session() as session:
         try:
             actor = cli_actor(session, as_user) if as_user else Actor.system("cli")
-            page = service.readable_series(session, actor, min_size=min_size, limit=limit)
-            found = service.summaries(session, actor, page.items)
+            page = reading.readable_series(session, actor, min_size=min_size, limit=limit)
+            found = reading.summaries(session, actor, page.items)
         except DomainError as exc:
             raise fail(exc.detail) from exc
         rows = [

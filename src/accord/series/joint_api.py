@@ -22,7 +22,7 @@ from accord.core import idempotency
 from accord.records.access import AgencyRef
 from accord.security.actor import Actor
 from accord.security.deps import CurrentActor
-from accord.series import joint
+from accord.series import joint, joint_consent, joint_lifecycle, joint_reading, joint_thread
 from accord.web.deps import AuditedReadSession, DbSession
 from accord.web.problems import CHANGE_RESPONSES, PROBLEM_RESPONSES
 
@@ -147,7 +147,7 @@ def agency_out(a: Agency | AgencyRef) -> AgencyOut:
     return AgencyOut(code=a.code, name_zh=a.name_zh, name_en=a.name_en)
 
 
-def case_out(read: joint.JointCaseRead) -> JointCaseOut:
+def case_out(read: joint_reading.JointCaseRead) -> JointCaseOut:
     codes = {m.agency.id: m.agency.code for m in read.members}
     case = read.case
     return JointCaseOut(
@@ -197,7 +197,7 @@ def case_out(read: joint.JointCaseRead) -> JointCaseOut:
 
 
 def _read_response(session: Session, actor: Actor, key: str, status_code: int = 200) -> Response:
-    read = joint.read_joint_case(session, actor, key)
+    read = joint_reading.read_joint_case(session, actor, key)
     response = JSONResponse(case_out(read).model_dump(mode="json"), status_code=status_code)
     if status_code == 201:
         response.headers["Location"] = f"/api/v1{BASE}/{read.case.reference}"
@@ -220,7 +220,7 @@ def open_joint_case(
     with idempotency.idempotent(request, session, actor, body) as guard:
         if guard.replay is not None:
             return guard.replay
-        case = joint.open_joint_case(
+        case = joint_lifecycle.open_joint_case(
             session,
             actor,
             series_key=key,
@@ -238,7 +238,7 @@ def open_joint_case(
 def list_joint_cases(session: DbSession, actor: CurrentActor) -> JointCaseListOut:
     """The joint cases your agency leads or is a member of, newest first, and the consent
     requests waiting for an agency you decide for (no personal data)."""
-    found = joint.list_joint_cases(session, actor)
+    found = joint_reading.list_joint_cases(session, actor)
     return JointCaseListOut(
         mine=[
             JointCaseSummary(
@@ -283,7 +283,7 @@ def post_message(
         if guard.replay is not None:
             return guard.replay
         case = joint.get_joint_case(session, key)
-        message = joint.post_message(session, actor, joint_case=case, body=body.body)
+        message = joint_thread.post_message(session, actor, joint_case=case, body=body.body)
         out = MessageOut(
             id=message.id,
             author=message.author,
@@ -305,8 +305,8 @@ def decide_release(
     members: the named ones, or all still waiting (403 for anyone else)."""
     case = joint.get_joint_case(session, key)
     joint.require_reader(session, actor, case)
-    agency = joint.owner_for(session, actor, body.agency)
-    decided = joint.decide_release(
+    agency = joint_consent.owner_for(session, actor, body.agency)
+    decided = joint_consent.decide_release(
         session,
         actor,
         joint_case=case,

@@ -23,7 +23,7 @@ from accord.records import pages as records_pages
 from accord.records.access import FULL, stricter
 from accord.security.actor import Actor
 from accord.security.deps import CurrentActor
-from accord.series import joint
+from accord.series import joint, joint_consent, joint_lifecycle, joint_reading, joint_thread
 from accord.web.deps import AuditedReadSession, DbSession
 from accord.web.htmx import redirect
 from accord.web.templating import render, render_error
@@ -41,7 +41,7 @@ def labels() -> dict[str, Any]:
     }
 
 
-def banner(read: joint.JointCaseRead) -> dict[str, str] | None:
+def banner(read: joint_reading.JointCaseRead) -> dict[str, str] | None:
     """The page's handling-code banner: the strictest code of what it shows in full (with the
     H3 restrictions' own words)."""
     shown = [r.view for r in read.records if r.view is not None and r.view.mode == FULL]
@@ -85,7 +85,7 @@ def open_joint_case(
     title: Annotated[str, Form(max_length=joint.TITLE_MAX)] = "",
 ) -> Response:
     def act() -> str:
-        case = joint.open_joint_case(session, actor, series_key=key, title=title)
+        case = joint_lifecycle.open_joint_case(session, actor, series_key=key, title=title)
         return joint.link_of(case)
 
     def refused(exc: DomainError) -> Response:
@@ -103,7 +103,7 @@ def open_joint_case(
 @router.get("/joint-cases", response_class=HTMLResponse)
 def joint_list(request: Request, session: DbSession, actor: CurrentActor) -> HTMLResponse:
     """Where my agency leads or is a member, and the consent requests waiting for it."""
-    found = joint.list_joint_cases(session, actor)
+    found = joint_reading.list_joint_cases(session, actor)
     return render(request, "series/joint_list.html", {"found": found, **labels()})
 
 
@@ -119,7 +119,7 @@ def _case_page(
     error: DomainError | None = None,
     form: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    read = joint.read_joint_case(session, actor, key)
+    read = joint_reading.read_joint_case(session, actor, key)
     session.commit()  # the read's audit event (and the holders it noted)
     return render(
         request,
@@ -154,7 +154,7 @@ def post_message(
 ) -> Response:
     def act() -> str:
         case = joint.get_joint_case(session, key)
-        joint.post_message(session, actor, joint_case=case, body=body)
+        joint_thread.post_message(session, actor, joint_case=case, body=body)
         return joint.link_of(case) + "#thread"
 
     def refused(exc: DomainError) -> Response:
@@ -180,11 +180,11 @@ def decide_release(
         if decision not in ("grant", "refuse"):
             raise joint.InvalidJointCase("grant or refuse the release", field="decision")
         chosen = [_record_id(r) for r in records or [] if r.strip()]
-        joint.decide_release(
+        joint_consent.decide_release(
             session,
             actor,
             joint_case=case,
-            agency=joint.owner_for(session, actor, agency or None),
+            agency=joint_consent.owner_for(session, actor, agency or None),
             grant=decision == "grant",
             reason=reason,
             records=chosen or None,

@@ -23,7 +23,7 @@ from accord.core.errors import DomainError, InvalidInput
 from accord.core.handling import N_
 from accord.security import policy
 from accord.security.deps import CurrentActor
-from accord.series import views
+from accord.series import reading, service, views
 from accord.web import i18n
 from accord.web.deps import AuditedReadSession, DbSession
 from accord.web.htmx import redirect
@@ -90,7 +90,7 @@ def list_page(
     page: int = Query(1, ge=1),
 ) -> HTMLResponse:
     """The series with a case the reader may see, best score first, with the filters."""
-    policy.require(actor, views.ACTION)
+    policy.require(actor, reading.ACTION)
     codes = [a for a in (agency or []) if a.strip()]
     filters = {
         "agency": codes,
@@ -100,9 +100,9 @@ def list_page(
         "min_score": min_score.strip(),
     }
     error: DomainError | None = None
-    found = views.SeriesPage([], 0)
+    found = reading.SeriesPage([], 0)
     try:
-        found = views.series_list(
+        found = reading.series_list(
             session,
             actor,
             agencies=codes,
@@ -131,7 +131,7 @@ def list_page(
             "pages": max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE),
             "page_link": page_link,
             "filters": filters,
-            "agencies": views.filter_agencies(session, actor),
+            "agencies": reading.filter_agencies(session, actor),
             "error": error,
         },
         status_code=error.status if error else 200,
@@ -148,7 +148,7 @@ def series_page(
     marked: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     """One series; without a purpose, the form that asks for one."""
-    policy.require(actor, views.ACTION)
+    policy.require(actor, reading.ACTION)
     if not purpose.strip():
         series = views.check_readable(session, actor, key)
         return render(request, "series/purpose.html", {"key": series.key})
@@ -223,8 +223,6 @@ def mark_submit(
 ) -> Response:
     """An analyst marks an identifier of the series as a hub (it links nothing from the next
     discovery on), or unmarks it."""
-    from accord.series import service
-
     try:
         service.mark_identifier(session, actor, kind=kind, value=value, hub=hub, reason=reason)
     except DomainError as exc:

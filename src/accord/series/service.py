@@ -20,26 +20,24 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from accord.agencies.models import Agency
 from accord.audit import service as audit
 from accord.core import clock
-from accord.core.errors import InvalidInput, NotFound
+from accord.core.errors import InvalidInput
 from accord.core.ids import uuid7
-from accord.core.pagination import DEFAULT_LIMIT, Page, paginate
 from accord.linkage.models import ClusterMember, PersonCluster
-from accord.matching.numbers import normalise_account, normalise_phone
 from accord.notify import service as notify
 from accord.records import access, entities
 from accord.records.models import SharedRecord
 from accord.security import policy
 from accord.security.actor import Actor, Role
-from accord.series import cases, graph
+from accord.series import cases, graph, hubs
 from accord.series.models import IdentifierMark, Series, SeriesCase, SeriesEvidence, SeriesRun
 
 CHUNK = 5000
@@ -49,16 +47,6 @@ OBJECT_TYPE = "series"
 # Who hears of a new or grown series at the agencies of its cases (those who read series).
 TOLD = (Role.INVESTIGATOR, Role.ANALYST, Role.LIAISON, Role.COMMANDER)
 REASON_MAX = 1000
-
-
-class SeriesNotFound(NotFound):
-    code = "series_not_found"
-    title = "Series not found"
-
-
-class InvalidIdentifier(InvalidInput):
-    code = "invalid_identifier"
-    title = "Invalid identifier"
 
 
 # --- reading the records ---------------------------------------------------------------------
@@ -151,26 +139,6 @@ def load(session: Session) -> Loaded:
     for agency_id, eid, key in session.execute(persons.execution_options(yield_per=CHUNK)):
         found.persons[(codes[agency_id], eid)] = key
     return found
-
-
-def marks_in_force(session: Session) -> dict[tuple[str, str], bool]:
-    """The analysts' hub marks in force: the latest mark on each identifier."""
-    rows = session.execute(
-        select(IdentifierMark.kind, IdentifierMark.value, IdentifierMark.hub).order_by(
-            IdentifierMark.created_at, IdentifierMark.id
-        )
-    )
-    return {(kind, value): hub for kind, value, hub in rows}
-
-
-def marks(session: Session) -> list[IdentifierMark]:
-    """The latest mark on each identifier (hub or not), newest first: the analysts' list."""
-    latest: dict[tuple[str, str], IdentifierMark] = {}
-    for row in session.scalars(
-        select(IdentifierMark).order_by(IdentifierMark.created_at, IdentifierMark.id)
-    ):
-        latest[(row.kind, row.value)] = row
-    return sorted(latest.values(), key=lambda m: (m.created_at, m.id), reverse=True)
 
 
 # --- what changed since the last run ---------------------------------------------------------
@@ -348,7 +316,7 @@ def recompute(
     by_series: dict[uuid.UUID, set[str]] = defaultdict(set)
     for case, series_id in members.items():
         by_series[series_id].add(case)
-    found_marks = marks_in_force(session)
+    found_marks = hubs.marks_in_force(session)
     if touching is None:
         found = graph.discover(nodes, marks=found_marks)
         affected = set(by_series)
@@ -541,28 +509,6 @@ def _tell(
 # --- hub marks -------------------------------------------------------------------------------
 
 
-def normalise(kind: str, value: str) -> list[str]:
-    """The identifier as discovery holds it (a plate has one value per reading)."""
-    text = (value or "").strip()
-    found: list[str] = []
-    if kind == "phone":
-        found = [p] if (p := normalise_phone(text)) else []
-    elif kind == "account":
-        found = [a] if (a := normalise_account(text)) else []
-    elif kind == "plate":
-        found = sorted(entities.plate_keys(text))
-    elif kind == "address":
-        found = [a] if (a := entities.address_key(text)) else []
-    elif kind == "person":
-        # a cluster key (PC-000123), or CODE:id of a Person in no cluster
-        found = [text.upper() if text.upper().startswith("PC-") else text] if text else []
-    else:
-        raise InvalidIdentifier(f"kind is one of {', '.join(graph.KINDS)}", field="kind")
-    if not found:
-        raise InvalidIdentifier(f"not a {kind} discovery can use", field="value")
-    return [v[: entities.KEY_MAX] for v in found]
-
-
 def mark_identifier(
     session: Session, actor: Actor, *, kind: str, value: str, hub: bool, reason: str
 ) -> list[IdentifierMark]:
@@ -573,7 +519,7 @@ def mark_identifier(
     cleaned = (reason or "").strip()
     if not cleaned:
         raise InvalidInput("say why the identifier is (not) a hub", field="reason")
-    values = normalise(kind, value)
+    values = hubs.normalise(kind, value)
     now = clock.now()
     rows = [
         IdentifierMark(
@@ -614,233 +560,6 @@ def mark_identifier(
     recompute(session, loaded, nodes, touching, series_ids=linked_by)
     session.flush()
     return rows
-
-
-# --- withdrawals -----------------------------------------------------------------------------
-
-
-def _case_day(properties: Mapping[str, Any]) -> date | None:
-    for text in [*properties.get("date", []), *properties.get("startDate", [])]:
-        try:
-            return date.fromisoformat(str(text)[:10])
-        except ValueError:
-            continue
-    return None
-
-
-def withdrawn(session: Session, records: list[SharedRecord]) -> None:
-    """The `records.changes.ON_WITHDRAW` hook: a withdrawn case leaves its series at once (with
-    its evidence); a series left with fewer than two cases is dissolved. The next run
-    recomputes the rest of the series (it may split where the case joined it)."""
-    ids = [r.id for r in records if r.schema == "Event"]
-    if not ids:
-        return
-    touched = set(
-        session.scalars(select(SeriesCase.series_id).where(SeriesCase.record_id.in_(ids)))
-    )
-    if not touched:
-        return
-    now = clock.now()
-    session.execute(
-        delete(SeriesCase)
-        .where(SeriesCase.record_id.in_(ids))
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        delete(SeriesEvidence)
-        .where(or_(SeriesEvidence.left_id.in_(ids), SeriesEvidence.right_id.in_(ids)))
-        .execution_options(synchronize_session=False)
-    )
-    for series_id in sorted(touched):
-        rest = session.execute(
-            select(SharedRecord.agency_id, SharedRecord.properties)
-            .join(SeriesCase, SeriesCase.record_id == SharedRecord.id)
-            .where(SeriesCase.series_id == series_id)
-        ).all()
-        days = [d for _, p in rest if (d := _case_day(p)) is not None]
-        count = len({a for a, _ in rest})
-        values: dict[str, Any] = {
-            "size": len(rest),
-            "agencies": count,
-            "cross_regional": count >= 2,
-            "first_date": min(days) if days else None,
-            "last_date": max(days) if days else None,
-            "updated_at": now,
-            "run_id": None,  # changed outside a run: the next run recomputes the rest
-        }
-        if len(rest) < 2:
-            values.update(status="dissolved", size=0, agencies=0)
-            session.execute(delete(SeriesCase).where(SeriesCase.series_id == series_id))
-            session.execute(delete(SeriesEvidence).where(SeriesEvidence.series_id == series_id))
-        session.execute(
-            update(Series)
-            .where(Series.id == series_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-    session.flush()
-    session.expire_all()
-
-
-# --- reading series --------------------------------------------------------------------------
-
-
-def visible_agencies(session: Session, actor: Actor) -> dict[uuid.UUID, str] | None:
-    """The agencies whose cases the actor may see, with how ("full" or "hit"); None for the
-    installation itself (everything)."""
-    if actor.is_system:
-        return None
-    seen = access.viewer(session, actor)
-    found: dict[uuid.UUID, str] = {}
-    for agency_id in session.scalars(select(SeriesCase.agency_id).distinct()):
-        mode = seen.access(agency_id, "Event").mode
-        if mode is not None:
-            found[agency_id] = mode
-    return found
-
-
-def _live_case(agency_ids: Collection[uuid.UUID] | None) -> Any:
-    """The series has a live case (active, not expired) at one of `agency_ids` (any: None)."""
-    stmt = (
-        select(SeriesCase.record_id)
-        .join(SharedRecord, SharedRecord.id == SeriesCase.record_id)
-        .where(
-            SeriesCase.series_id == Series.id,
-            SharedRecord.status == "active",
-            SharedRecord.expires_on >= access.today(),
-        )
-    )
-    if agency_ids is not None:
-        stmt = stmt.where(SeriesCase.agency_id.in_(list(agency_ids) or [uuid.UUID(int=0)]))
-    return exists(stmt)
-
-
-def readable(session: Session, actor: Actor) -> Select[Series]:
-    """The active series of which the actor may see at least one live case."""
-    shown = visible_agencies(session, actor)
-    return select(Series).where(
-        Series.status == "active", _live_case(None if shown is None else set(shown))
-    )
-
-
-def readable_series(
-    session: Session,
-    actor: Actor,
-    *,
-    agencies: Sequence[str] = (),
-    since: date | None = None,
-    until: date | None = None,
-    min_size: int = 2,
-    min_score: float = 0.0,
-    cursor: str | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> Page[Series]:
-    """The series the actor may list, strongest first (cursor pages): with a case at one of
-    `agencies` (codes; an agency whose cases the actor does not see matches nothing, or the
-    filter would tell where cases are), whose period overlaps `since` .. `until`, of at least
-    `min_size` cases and `min_score`."""
-    policy.require(actor, "series.read")
-    stmt = readable(session, actor)
-    if agencies:
-        rows = session.execute(select(Agency.code, Agency.id).where(Agency.code.in_(agencies)))
-        known = dict(rows.all())
-        unknown = set(agencies) - set(known)
-        if unknown:
-            raise InvalidInput(f"no agency {', '.join(sorted(unknown))}", field="agency")
-        shown = visible_agencies(session, actor)
-        wanted = {a for a in known.values() if shown is None or a in shown}
-        stmt = stmt.where(_live_case(wanted))
-    if since is not None:
-        stmt = stmt.where(func.coalesce(Series.last_date, Series.first_date) >= since)
-    if until is not None:
-        stmt = stmt.where(func.coalesce(Series.first_date, Series.last_date) <= until)
-    if min_size > 2:
-        stmt = stmt.where(Series.size >= min_size)
-    if min_score > 0:
-        stmt = stmt.where(Series.score >= min_score)
-    return paginate(
-        session, stmt, keys=[Series.score, Series.key], cursor=cursor, limit=limit, descending=True
-    )
-
-
-def get_series(session: Session, actor: Actor, key: str) -> Series:
-    """A series the actor may read (404 for one with no live case the actor may see)."""
-    policy.require(actor, "series.read")
-    found = session.scalars(
-        readable(session, actor).where(Series.key == key.strip().upper())
-    ).first()
-    if found is None:
-        raise SeriesNotFound("no such series", field="series")
-    return found
-
-
-@dataclass(frozen=True)
-class Summary:
-    """A series in a list as one reader may see it: the agencies the reader sees cases at, how
-    many cases are at agencies the reader does not share with, and the period of the cases the
-    reader sees in full (a match-only case shows no date)."""
-
-    series: Series
-    agencies: list[access.AgencyRef]
-    hidden: int
-    first: date | None
-    last: date | None
-
-
-def summaries(session: Session, actor: Actor, rows: Sequence[Series]) -> list[Summary]:
-    shown = visible_agencies(session, actor)
-    found: dict[uuid.UUID, list[tuple[uuid.UUID, dict[str, Any]]]] = defaultdict(list)
-    ids = [r.id for r in rows]
-    for start in range(0, len(ids), CHUNK):
-        for series_id, agency_id, properties in session.execute(
-            _live(
-                select(SeriesCase.series_id, SeriesCase.agency_id, SharedRecord.properties)
-                .join(SharedRecord, SharedRecord.id == SeriesCase.record_id)
-                .where(SeriesCase.series_id.in_(ids[start : start + CHUNK]))
-            )
-        ):
-            found[series_id].append((agency_id, properties))
-    refs = access.agency_refs(session, {a for cases in found.values() for a, _ in cases})
-    out = []
-    for row in rows:
-        cases = found[row.id]
-        seen = [c for c in cases if shown is None or c[0] in shown]
-        full = [c for c in seen if shown is None or shown[c[0]] == access.FULL]
-        days = [d for _, p in full if (d := _case_day(p)) is not None]
-        out.append(
-            Summary(
-                series=row,
-                agencies=sorted({refs[a] for a, _ in seen}, key=lambda r: r.code),
-                hidden=len(cases) - len(seen),
-                first=min(days, default=None),
-                last=max(days, default=None),
-            )
-        )
-    return out
-
-
-def series_cases(session: Session, series: Series) -> list[SharedRecord]:
-    """The series' case records (Events), by date and agency."""
-    rows = list(
-        session.scalars(
-            select(SharedRecord)
-            .join(SeriesCase, SeriesCase.record_id == SharedRecord.id)
-            .where(SeriesCase.series_id == series.id)
-        )
-    )
-    return sorted(
-        rows, key=lambda r: (_case_day(r.properties) or date.max, str(r.agency_id), r.entity_id)
-    )
-
-
-def series_evidence(session: Session, series: Series) -> list[SeriesEvidence]:
-    return list(
-        session.scalars(
-            select(SeriesEvidence)
-            .where(SeriesEvidence.series_id == series.id)
-            .order_by(SeriesEvidence.id)
-        )
-    )
 
 
 # --- export ----------------------------------------------------------------------------------

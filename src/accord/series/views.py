@@ -1,6 +1,6 @@
-"""Crime series as one reader may see them: the list (filters, no personal data) and one series
-with its cases by agency and date, the evidence paths that link them, the graph, the timeline
-and the agencies involved for the map.
+"""One crime series as a reader may see it (the list is `reading`'s): its cases by agency and
+date, the evidence paths that link them, the graph, the timeline and the agencies involved for
+the map.
 
 Every case goes through the records domain's one redaction (`records.access.record_view`): a
 case shared hit/no-hit only shows as "match at agency X", and one the reader may not see at all
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, false, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.linkage.models import ClusterMember, PersonCluster
@@ -30,11 +30,10 @@ from accord.records.access import FULL, HIT, AgencyRef, RecordView
 from accord.records.models import RecordKey, SharedRecord
 from accord.security import policy
 from accord.security.actor import Actor
-from accord.series.models import Series, SeriesCase, SeriesEvidence
-from accord.series.service import SeriesNotFound
+from accord.series import reading
+from accord.series.models import Series, SeriesEvidence
+from accord.series.reading import ACTION, CASE_SCHEMA, SeriesNotFound, case_day
 
-ACTION = "series.read"
-CASE_SCHEMA = "Event"  # a case is an Event record
 KINDS = ("person", "phone", "account", "plate", "address")
 # Where a case's identifiers come from: the Event, what it refers to (its persons), the links
 # that refer to it, and two more steps out (a link's payment, the payment's accounts).
@@ -107,157 +106,6 @@ def place_of(code: str) -> tuple[float, float] | None:
         return PROVINCE_CENTRES.get(code[:2])
     country = code.split("-", 1)[0]
     return CAPITALS.get(country)
-
-
-# --- the list ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeriesSummary:
-    """A series in the list: its figures and the agencies the reader sees cases at (names no
-    one: dates are those of the cases the reader sees in full)."""
-
-    key: str
-    score: float
-    size: int
-    cross_regional: bool
-    agencies: list[AgencyRef]
-    hidden: int  # cases at agencies the reader does not share with
-    first: date | None
-    last: date | None
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class SeriesPage:
-    items: list[SeriesSummary]
-    total: int
-
-
-def case_day(properties: dict[str, list[str]]) -> date | None:
-    """The day of a case (an Event's `date`, else its `startDate`)."""
-    for prop in ("date", "startDate"):
-        for value in properties.get(prop, []):
-            try:
-                return date.fromisoformat(value[:10])
-            except ValueError:
-                continue
-    return None
-
-
-def _visible_agencies(session: Session, actor: Actor) -> dict[uuid.UUID, str]:
-    """The agencies holding cases of a series whose cases the actor may see, with how."""
-    seen = records_access.viewer(session, actor)
-    found: dict[uuid.UUID, str] = {}
-    for agency_id in session.scalars(select(SeriesCase.agency_id).distinct()):
-        mode = seen.access(agency_id, CASE_SCHEMA).mode
-        if mode is not None:
-            found[agency_id] = mode
-    return found
-
-
-def filter_agencies(session: Session, actor: Actor) -> list[AgencyRef]:
-    """The agencies the list can be filtered by: those whose series cases the actor sees."""
-    policy.require(actor, ACTION)
-    refs = records_access.agency_refs(session, _visible_agencies(session, actor))
-    return sorted(refs.values(), key=lambda a: a.code)
-
-
-def _live_case(agency_ids: Iterable[uuid.UUID]) -> Any:
-    """A case of the series, live (active, not expired) and at one of `agency_ids`."""
-    return exists(
-        select(SeriesCase.record_id)
-        .join(SharedRecord, SharedRecord.id == SeriesCase.record_id)
-        .where(
-            SeriesCase.series_id == Series.id,
-            SeriesCase.agency_id.in_(list(agency_ids)),
-            SharedRecord.status == "active",
-            SharedRecord.expires_on >= records_access.today(),
-        )
-    )
-
-
-def series_list(
-    session: Session,
-    actor: Actor,
-    *,
-    agencies: Sequence[str] = (),
-    since: date | None = None,
-    until: date | None = None,
-    min_size: int | None = None,
-    min_score: float | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> SeriesPage:
-    """The active series with at least one case the actor may see (in full or as a match),
-    best score first. `agencies` (codes): series with a case at one of them; `since`/`until`:
-    series whose period overlaps; `min_size`, `min_score`: at least that many cases, that score."""
-    policy.require(actor, ACTION)
-    visible = _visible_agencies(session, actor)
-    query = select(Series).where(Series.status == "active", _live_case(visible))
-    if agencies:
-        # Only the agencies whose cases the actor may see: filtering by another would tell
-        # which series have a case there.
-        refs = {a.code: a.id for a in records_access.agency_refs(session, visible).values()}
-        wanted = [refs[code] for code in agencies if code in refs]
-        query = query.where(_live_case(wanted) if wanted else false())
-    if since is not None:
-        query = query.where(func.coalesce(Series.last_date, Series.first_date) >= since)
-    if until is not None:
-        query = query.where(func.coalesce(Series.first_date, Series.last_date) <= until)
-    if min_size is not None:
-        query = query.where(Series.size >= min_size)
-    if min_score is not None:
-        query = query.where(Series.score >= min_score)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = list(
-        session.scalars(
-            query.order_by(Series.score.desc(), Series.size.desc(), Series.key)
-            .limit(limit)
-            .offset(offset)
-        )
-    )
-    return SeriesPage(_summaries(session, rows, visible), int(total))
-
-
-def _summaries(
-    session: Session, rows: Sequence[Series], visible: dict[uuid.UUID, str]
-) -> list[SeriesSummary]:
-    cases: dict[uuid.UUID, list[tuple[uuid.UUID, str, date, dict[str, list[str]]]]]
-    cases = defaultdict(list)
-    for series_id, agency_id, status, expires_on, properties in session.execute(
-        select(
-            SeriesCase.series_id,
-            SeriesCase.agency_id,
-            SharedRecord.status,
-            SharedRecord.expires_on,
-            SharedRecord.properties,
-        )
-        .join(SharedRecord, SharedRecord.id == SeriesCase.record_id)
-        .where(SeriesCase.series_id.in_([r.id for r in rows]))
-    ):
-        cases[series_id].append((agency_id, status, expires_on, properties))
-    today = records_access.today()
-    refs = records_access.agency_refs(session, visible)
-    out = []
-    for row in rows:
-        live = [c for c in cases[row.id] if c[1] == "active" and c[2] >= today]
-        shown = [c for c in live if c[0] in visible]
-        days = [d for c in shown if visible[c[0]] == FULL for d in [case_day(c[3])] if d]
-        out.append(
-            SeriesSummary(
-                key=row.key,
-                score=row.score,
-                size=row.size,
-                cross_regional=row.cross_regional,
-                agencies=sorted({refs[c[0]] for c in shown}, key=lambda a: a.code),
-                hidden=len(live) - len(shown),
-                first=min(days, default=None),
-                last=max(days, default=None),
-                updated_at=row.updated_at,
-            )
-        )
-    return out
 
 
 # --- one series ----------------------------------------------------------------------------------
@@ -438,30 +286,12 @@ def ask_for(agency: AgencyRef, cases: Sequence[CaseView]) -> str:
     return records_access.ask_link(agency.code, CASE_SCHEMA, [c.view.id for c in cases])
 
 
-def get_series(session: Session, key: str) -> Series:
-    found = session.scalar(select(Series).where(Series.key == key.strip().upper()))
-    if found is None:
-        raise SeriesNotFound(f"no series {key}", field="series")
-    return found
-
-
-def case_records(session: Session, series: Series) -> list[SharedRecord]:
-    """The series' cases that are still shared (active and not expired)."""
-    rows = session.scalars(
-        select(SharedRecord)
-        .join(SeriesCase, SeriesCase.record_id == SharedRecord.id)
-        .where(SeriesCase.series_id == series.id)
-        .order_by(SharedRecord.agency_id, SharedRecord.entity_id)
-    )
-    return [r for r in rows if records_access.is_live(r)]
-
-
 def visible_cases(
     session: Session, actor: Actor, series: Series
 ) -> tuple[list[SharedRecord], dict[uuid.UUID, str | None], int]:
     """(the live cases the actor may see, every live case's view mode, how many are hidden);
     refused (404) when the actor may see none of them."""
-    records = case_records(session, series)
+    records = reading.live_cases(session, series)
     modes = records_access.view_modes(session, actor, records)
     shown = [r for r in records if modes.get(r.id)]
     if not shown:
@@ -472,7 +302,7 @@ def visible_cases(
 def check_readable(session: Session, actor: Actor, key: str) -> Series:
     """The series, when the actor may open it (404 otherwise): the purpose form's check."""
     policy.require(actor, ACTION)
-    series = get_series(session, key)
+    series = reading.get_series(session, key)
     visible_cases(session, actor, series)
     return series
 
@@ -482,7 +312,7 @@ def series_view(session: Session, actor: Actor, key: str, *, purpose: str | None
     its cases, and without a purpose (the refusal audited). The view is audited with its
     purpose and the subjects of every record shown."""
     policy.require(actor, ACTION)
-    series = get_series(session, key)
+    series = reading.get_series(session, key)
     shown, modes, hidden = visible_cases(session, actor, series)
     reason = records_access.require_purpose(
         actor, purpose, action=ACTION, subjects=records_access.record_subjects(shown)
