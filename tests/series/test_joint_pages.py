@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from accord.records import service as records_service
 from accord.series import joint, joint_api, joint_pages
-from accord.series.models import JointCase
+from accord.series.models import JointCase, JointCaseMember
 from accord.web import templating
 from accord.web.i18n import set_locale
 from tests.factories import act_as
@@ -319,3 +319,75 @@ def test_a_withdrawn_record_leaves_the_case_page(
     html = app_client.get(f"/joint-cases/{case.reference}", headers=EN).text
     assert _view_of(html, zj_person.id) == "gone"
     assert "No longer shared: withdrawn by its owner or expired." in html
+
+
+def test_the_lead_closes_the_case_through_its_form(
+    app_client: TestClient, session: Session, ring: Ring
+) -> None:
+    case = open_case(session, ring)
+    # A member sees no closing form, and may not close.
+    act_as(app_client, ring.investigator("JS"))
+    assert 'id="close-form"' not in app_client.get(f"/joint-cases/{case.reference}").text
+    denied = app_client.post(f"/joint-cases/{case.reference}/close", data={"outcome": "x"})
+    assert denied.status_code == 403
+    act_as(app_client, ring.investigator("SH"))
+    page = app_client.get(f"/joint-cases/{case.reference}", headers=EN).text
+    assert 'id="close-form"' in page
+    empty = app_client.post(
+        f"/joint-cases/{case.reference}/close", data={"outcome": " "}, headers=EN
+    )
+    assert empty.status_code == 422
+    assert "closed with its outcome" in empty.text
+    closed = app_client.post(
+        f"/joint-cases/{case.reference}/close",
+        data={"outcome": "团伙已全部到案。"},
+        follow_redirects=False,
+    )
+    assert closed.status_code == 303
+    html = app_client.get(f"/joint-cases/{case.reference}", headers=EN).text
+    assert 'data-status="closed"' in html
+    assert "团伙已全部到案。" in html
+    assert 'id="close-form"' not in html
+    assert 'id="message-form"' not in html
+    zh = app_client.get(f"/joint-cases/{case.reference}", headers=ZH).text
+    assert "<dt>结果</dt>" in zh  # the outcome, in Chinese
+
+
+def test_the_lead_drafts_a_request_to_a_member_without_one(
+    app_client: TestClient, session: Session, ring: Ring
+) -> None:
+    case = open_case(session, ring)
+    zj = ring.world.agencies["ZJ"]
+    member = session.get(JointCaseMember, (case.id, zj.id))
+    assert member is not None
+    member.request_id = None  # as if Zhejiang had joined when the series grew
+    session.commit()
+    act_as(app_client, ring.investigator("SH"))
+    page = app_client.get(f"/joint-cases/{case.reference}", headers=EN).text
+    assert 'data-action="draft-request"' in page
+    drafted = app_client.post(
+        f"/joint-cases/{case.reference}/requests", data={"agency": zj.code}, follow_redirects=False
+    )
+    assert drafted.status_code == 303
+    session.expire_all()
+    member = session.get(JointCaseMember, (case.id, zj.id))
+    assert member is not None
+    assert member.request_id is not None
+    again = app_client.post(
+        f"/api/v1/joint-cases/{case.reference}/requests", json={"agency": zj.code}
+    )
+    assert again.status_code == 422
+    assert again.json()["errors"][0]["field"] == "agency"
+
+
+def test_the_api_closes_a_case(app_client: TestClient, session: Session, ring: Ring) -> None:
+    case = open_case(session, ring)
+    act_as(app_client, ring.investigator("SH"))
+    url = f"/api/v1/joint-cases/{case.reference}/close"
+    assert app_client.post(url, json={"outcome": ""}).status_code == 422
+    closed = app_client.post(url, json={"outcome": "移送起诉"})
+    assert closed.status_code == 200
+    body = closed.json()
+    assert (body["status"], body["outcome"]) == ("closed", "移送起诉")
+    assert body["closed_by"] == ring.investigator("SH").username
+    assert app_client.post(url, json={"outcome": "again"}).status_code == 422

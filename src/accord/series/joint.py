@@ -24,7 +24,7 @@ webhooks) cite references only.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -46,7 +46,7 @@ from accord.series.models import (
 )
 
 OBJECT_TYPE = "joint_case"
-OPEN = "open"
+OPEN, CLOSED = "open", "closed"
 LEAD, MEMBER = "lead", "member"
 OWN, PENDING, GRANTED, REFUSED = "own", "pending", "granted", "refused"
 RELEASED = frozenset({OWN, GRANTED})
@@ -62,6 +62,7 @@ RELEASE_ROLES = (Role.LIAISON, Role.COMMANDER)
 TITLE_MAX = 300
 REASON_MAX = 300
 MESSAGE_MAX = 20_000
+OUTCOME_MAX = 4000
 LIST_LIMIT = 200
 
 RELEASE_LABELS = {
@@ -276,26 +277,35 @@ def tell(
     )
 
 
-def tell_members(session: Session, case: JointCase, agencies: Sequence[uuid.UUID]) -> None:
-    """The member agencies hear that the case was opened with them in it."""
+def tell_members(
+    session: Session, case: JointCase, agencies: Sequence[uuid.UUID], *, occasion: str = "opened"
+) -> None:
+    """The member agencies hear that they are in the case (when it opens, or when they join)."""
     tell(
         session,
         case,
         "joint_case.member",
         "your agency is a member",
         agencies=agencies,
-        dedupe="opened",
+        dedupe=occasion,
     )
 
 
-def ask_consent(session: Session, case: JointCase) -> None:
-    """Each owner of records waiting for its consent: a request in its liaisons' inboxes."""
-    owners = session.execute(
-        select(JointCaseRecord.owner_agency_id, func.count())
-        .where(JointCaseRecord.joint_case_id == case.id, JointCaseRecord.release == PENDING)
-        .group_by(JointCaseRecord.owner_agency_id)
-    ).all()
-    for owner_id, count in owners:
+def ask_consent(
+    session: Session,
+    case: JointCase,
+    *,
+    occasion: str = "opened",
+    owners: Collection[uuid.UUID] | None = None,
+) -> None:
+    """Each owner of records waiting for its consent (of `owners` only, when given): a request
+    in its liaisons' inboxes, once per `occasion` (the opening, each growth of the case)."""
+    stmt = select(JointCaseRecord.owner_agency_id, func.count()).where(
+        JointCaseRecord.joint_case_id == case.id, JointCaseRecord.release == PENDING
+    )
+    if owners is not None:
+        stmt = stmt.where(JointCaseRecord.owner_agency_id.in_(sorted(owners) or [uuid.UUID(int=0)]))
+    for owner_id, count in session.execute(stmt.group_by(JointCaseRecord.owner_agency_id)).all():
         tell(
             session,
             case,
@@ -303,5 +313,5 @@ def ask_consent(session: Session, case: JointCase) -> None:
             f"release of {count} record(s) of your agency requested",
             agencies=[owner_id],
             roles=RELEASE_ROLES,
-            dedupe=f"consent:{owner_id}",
+            dedupe=f"consent:{owner_id}:{occasion}",
         )

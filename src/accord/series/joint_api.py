@@ -1,5 +1,5 @@
-"""Joint case routes under /api/v1: open one on a series, read it, post on its thread, and the
-owner's release decision.
+"""Joint case routes under /api/v1: open one on a series, read it, post on its thread, the
+owner's release decision, the lead's request to a member that joined later, and closing.
 
 Opening takes an `Idempotency-Key` (a retried click replays the first answer) and is refused
 with 409 `joint_case_exists`, naming the case, when the series already has an open one.
@@ -65,6 +65,26 @@ class ReleaseIn(BaseModel):
     )
 
 
+class CloseIn(BaseModel):
+    """The lead closes the case with its outcome."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    outcome: str = Field(min_length=1, max_length=joint.OUTCOME_MAX)
+
+
+class DraftIn(BaseModel):
+    """The lead drafts its request to a member that has none (one that joined later)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    agency: str = Field(min_length=1, max_length=40, description="The member's code")
+
+
+class DraftOut(BaseModel):
+    reference: str = Field(description="The draft assistance request's reference")
+
+
 class AgencyOut(BaseModel):
     code: str
     name_zh: str
@@ -109,6 +129,9 @@ class JointCaseOut(BaseModel):
     handling_code: str
     created_by: str
     created_at: datetime
+    closed_by: str | None
+    closed_at: datetime | None
+    outcome: str | None
     members: list[MemberOut]
     records: list[RecordOut]
     messages: list[MessageOut]
@@ -160,6 +183,9 @@ def case_out(read: joint_reading.JointCaseRead) -> JointCaseOut:
         handling_code=case.handling_code,
         created_by=case.created_by,
         created_at=case.created_at,
+        closed_by=case.closed_by,
+        closed_at=case.closed_at,
+        outcome=case.outcome,
         members=[
             MemberOut(
                 agency=agency_out(m.agency),
@@ -323,3 +349,31 @@ def decide_release(
     )
     session.commit()
     return out
+
+
+@router.post(BASE + "/{key}/close", response_model=JointCaseOut, responses=CHANGE_RESPONSES)
+def close_joint_case(session: DbSession, actor: CurrentActor, key: str, body: CloseIn) -> Response:
+    """The lead closes the case with its outcome: the thread takes no more messages, records
+    still waiting for consent stay unreleased, the members are told (403 for a member that is
+    not the lead; 422 when already closed)."""
+    case = joint.get_joint_case(session, key)
+    joint_lifecycle.close_joint_case(session, actor, joint_case=case, outcome=body.outcome)
+    response = _read_response(session, actor, case.reference)
+    session.commit()
+    return response
+
+
+@router.post(
+    BASE + "/{key}/requests", response_model=DraftOut, status_code=201, responses=CHANGE_RESPONSES
+)
+def draft_member_request(
+    session: DbSession, actor: CurrentActor, key: str, body: DraftIn
+) -> DraftOut:
+    """The lead drafts its assistance request to a member that has none (an agency that joined
+    when the series grew), pre-filled like those drafted at the opening."""
+    case = joint.get_joint_case(session, key)
+    reference = joint_lifecycle.draft_member_request(
+        session, actor, joint_case=case, agency=body.agency
+    )
+    session.commit()
+    return DraftOut(reference=reference)

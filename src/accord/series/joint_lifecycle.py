@@ -4,8 +4,9 @@ the series, and closed by its lead with an outcome."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accord.agencies import service as agencies_service
@@ -23,11 +24,14 @@ from accord.security import policy
 from accord.security.actor import Actor
 from accord.series import reading
 from accord.series.joint import (
+    CLOSED,
     LEAD,
     MEMBER,
     NEEDS_GRANT,
     OBJECT_TYPE,
     OPEN,
+    OUTCOME_MAX,
+    PENDING,
     REQUEST_TYPE,
     TITLE_MAX,
     InvalidJointCase,
@@ -38,8 +42,11 @@ from accord.series.joint import (
     case_subjects,
     initial_release,
     link_of,
+    members_of,
     open_case_of,
     purpose_of,
+    require_reader,
+    tell,
     tell_members,
 )
 from accord.series.models import (
@@ -202,14 +209,22 @@ def reference_prefix(lead: Agency) -> str:
 
 
 def _attach(
-    session: Session, case: JointCase, lead: Agency, cases: Sequence[SharedRecord]
+    session: Session,
+    case: JointCase,
+    lead: Agency,
+    cases: Sequence[SharedRecord],
+    *,
+    already: Collection[uuid.UUID] = (),
 ) -> list[SharedRecord]:
+    """Attach `cases` and their suspects (but none of the records `already` attached)."""
     subjects = case_subjects(session, cases)
     attached: dict[uuid.UUID, SharedRecord] = {}
     for c in cases:
         attached.setdefault(c.id, c)
         for person in subjects.get(c.id, []):
             attached.setdefault(person.id, person)
+    for record_id in already:
+        attached.pop(record_id, None)
     session.add_all(
         JointCaseRecord(
             joint_case_id=case.id,
@@ -298,3 +313,200 @@ def _draft_requests(
         made[agency.code] = request.reference
     session.flush()
     return made
+
+
+# --- growing with the series -----------------------------------------------------------------
+
+
+def grow(session: Session, actor: Actor, *, series_ids: Collection[uuid.UUID]) -> list[JointCase]:
+    """The open joint cases on `series_ids` take in the cases discovery added to their series:
+    each new case and its suspects attached under the same consent gate as at the opening, the
+    agencies of new cases joining as members, a note on the thread, the members told and the
+    owners asked for their consent. Called by discovery after it stored the series."""
+    if not series_ids:
+        return []
+    found = list(
+        session.scalars(
+            select(JointCase)
+            .where(JointCase.series_id.in_(sorted(series_ids)), JointCase.status == OPEN)
+            .order_by(JointCase.created_at)
+        )
+    )
+    return [case for case in found if _grow(session, actor, case)]
+
+
+def _grow(session: Session, actor: Actor, case: JointCase) -> bool:
+    series = session.get(Series, case.series_id) if case.series_id else None
+    lead = session.get(Agency, case.lead_agency_id)
+    if series is None or lead is None:
+        return False
+    attached = set(
+        session.scalars(
+            select(JointCaseRecord.record_id).where(JointCaseRecord.joint_case_id == case.id)
+        )
+    )
+    new_cases = [c for c in reading.live_cases(session, series) if c.id not in attached]
+    if not new_cases:
+        return False
+    members = {m.agency_id for m in members_of(session, case)}
+    joining = sorted({c.agency_id for c in new_cases} - members)
+    now = clock.now()
+    session.add_all(
+        JointCaseMember(joint_case_id=case.id, agency_id=a, role=MEMBER, joined_at=now)
+        for a in joining
+    )
+    added = _attach(session, case, lead, new_cases, already=attached)
+    codes = [a.code for a in sorted(agencies_by_id(session, joining).values(), key=_code)]
+    joined = f" 新成员 · New members: {', '.join(codes)}." if codes else ""
+    session.add(
+        JointCaseMessage(
+            id=uuid7(),
+            joint_case_id=case.id,
+            author=actor.username[:80],
+            author_user_id=actor.user_id,
+            agency_id=None,
+            body=(
+                f"串案 {series.key} 新增 {len(new_cases)} 起关联案件 · Series {series.key} grew: "
+                f"{len(new_cases)} linked case(s) attached.{joined}"
+            ),
+            created_at=now,
+        )
+    )
+    session.flush()
+    occasion = f"grown:{len(attached) + len(added)}"
+    audit.record(
+        session,
+        actor,
+        action="joint_case.grown",
+        object_type=OBJECT_TYPE,
+        object_id=case.id,
+        purpose=purpose_of(case),
+        case_ref=case.reference,
+        subjects=access.record_subjects(added),
+        detail={
+            "reference": case.reference,
+            "series": series.key,
+            "cases": [str(c.id) for c in new_cases],
+            "records": len(added),
+            "joined": codes,
+        },
+    )
+    tell(
+        session,
+        case,
+        "joint_case.grown",
+        f"{len(new_cases)} linked case(s) attached from series {series.key}",
+        agencies=sorted(members),
+        dedupe=occasion,
+    )
+    tell_members(session, case, joining, occasion=occasion)
+    waiting = {r.agency_id for r in added if initial_release(r, lead) == PENDING}
+    ask_consent(session, case, occasion=occasion, owners=waiting)
+    return True
+
+
+def _code(agency: Agency) -> str:
+    return agency.code
+
+
+# --- a request to a member that has none -----------------------------------------------------
+
+
+def draft_member_request(
+    session: Session, actor: Actor, *, joint_case: JointCase, agency: str
+) -> str:
+    """Draft the lead's assistance request to a member that has none (one that joined when the
+    series grew); its reference. Only the lead's users who may open joint cases draft it."""
+    _require_lead(session, actor, joint_case)
+    target = agency_by_code(session, agency, "agency")
+    member = next((m for m in members_of(session, joint_case) if m.agency_id == target.id), None)
+    if member is None or member.role == LEAD:
+        raise InvalidJointCase(
+            f"{target.code} is not a member of joint case {joint_case.reference}", field="agency"
+        )
+    if member.request_id is not None:
+        raise InvalidJointCase(
+            f"{target.code} already has a request in joint case {joint_case.reference}",
+            field="agency",
+        )
+    series = session.get(Series, joint_case.series_id) if joint_case.series_id else None
+    lead = session.get(Agency, joint_case.lead_agency_id)
+    assert lead is not None  # a foreign key
+    if series is None:
+        raise InvalidJointCase(f"joint case {joint_case.reference} has no series", field="agency")
+    records = list(
+        session.scalars(
+            select(SharedRecord)
+            .join(JointCaseRecord, JointCaseRecord.record_id == SharedRecord.id)
+            .where(JointCaseRecord.joint_case_id == joint_case.id)
+        )
+    )
+    made = _draft_requests(session, actor, joint_case, series, lead, [member], records)
+    reference = made.get(target.code)
+    if reference is None:
+        raise InvalidJointCase(
+            f"{lead.code} may not address a request to {target.code}", field="agency"
+        )
+    return reference
+
+
+def _require_lead(session: Session, actor: Actor, joint_case: JointCase) -> None:
+    """The actor acts for the lead of an open case (404 outside the members, 403 a member)."""
+    require_reader(session, actor, joint_case)
+    policy.require(actor, "joint.open")
+    policy.require_agency(session, actor, "joint.open", joint_case.lead_agency_id)
+    if joint_case.status != OPEN:
+        raise InvalidJointCase(f"joint case {joint_case.reference} is closed", field="joint_case")
+
+
+# --- closing ---------------------------------------------------------------------------------
+
+
+def close_joint_case(
+    session: Session, actor: Actor, *, joint_case: JointCase, outcome: str
+) -> JointCase:
+    """The lead closes the case with its outcome. The thread says so and takes no more
+    messages, the owners' decisions end (records still waiting stay unreleased), the members
+    are told; the case stays readable to them, and the series may get a new joint case."""
+    _require_lead(session, actor, joint_case)
+    text = " ".join(outcome.split())
+    if not text:
+        raise InvalidJointCase("a joint case is closed with its outcome", field="outcome")
+    if len(text) > OUTCOME_MAX:
+        raise InvalidJointCase(f"an outcome is at most {OUTCOME_MAX} characters", field="outcome")
+    now = clock.now()
+    joint_case.status = CLOSED
+    joint_case.closed_at = now
+    joint_case.closed_by = actor.username[:80]
+    joint_case.outcome = text
+    session.add(
+        JointCaseMessage(
+            id=uuid7(),
+            joint_case_id=joint_case.id,
+            author=actor.username[:80],
+            author_user_id=actor.user_id,
+            agency_id=actor.agency_id,
+            body=f"联合案件已结案 · Joint case closed: {text}",
+            created_at=now,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        action="joint_case.closed",
+        object_type=OBJECT_TYPE,
+        object_id=joint_case.id,
+        purpose=purpose_of(joint_case),
+        case_ref=joint_case.reference,
+        detail={"reference": joint_case.reference, "outcome": text},
+    )
+    tell(
+        session,
+        joint_case,
+        "joint_case.closed",
+        "closed by the lead agency",
+        agencies=[m.agency_id for m in members_of(session, joint_case)],
+        dedupe="closed",
+    )
+    return joint_case

@@ -1,7 +1,8 @@
 """Joint case pages: the series page's one-click form (`series/_joint_case_form.html`, posting
 to `/series/{key}/joint-case`), my agency's joint cases and the consent requests waiting for it,
-and one joint case: its members and their drafted requests, its records as the reader may see
-them (a match only until the owner releases them), the thread, and the owner's release form.
+and one joint case: its members and their drafted requests (the lead drafts one to a member
+that joined later), its records as the reader may see them (a match only until the owner
+releases them), the thread, the owner's release form, and the lead's closing form.
 
 Forms are plain POSTs answering a redirect (HX-Redirect for htmx); a refusal shows the page
 again with the reason, or the error page when it is not the form's fault (401, 403, 404). A
@@ -204,3 +205,41 @@ def _record_id(value: str) -> uuid.UUID:
         raise joint.InvalidJointCase(
             "records are named by the ids this server issued", field="records"
         ) from None
+
+
+@router.post("/joint-cases/{key}/close", response_class=HTMLResponse, response_model=None)
+def close_joint_case(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    key: str,
+    outcome: Annotated[str, Form(max_length=joint.OUTCOME_MAX)] = "",
+) -> Response:
+    def act() -> str:
+        case = joint.get_joint_case(session, key)
+        joint_lifecycle.close_joint_case(session, actor, joint_case=case, outcome=outcome)
+        return joint.link_of(case)
+
+    def refused(exc: DomainError) -> Response:
+        return _case_page(request, session, actor, key, error=exc, form={"outcome": outcome})
+
+    return _act(request, session, act, refused)
+
+
+@router.post("/joint-cases/{key}/requests", response_class=HTMLResponse, response_model=None)
+def draft_member_request(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    key: str,
+    agency: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    def act() -> str:
+        case = joint.get_joint_case(session, key)
+        joint_lifecycle.draft_member_request(session, actor, joint_case=case, agency=agency)
+        return joint.link_of(case) + "#members"
+
+    def refused(exc: DomainError) -> Response:
+        return _case_page(request, session, actor, key, error=exc)
+
+    return _act(request, session, act, refused)

@@ -54,7 +54,13 @@ class MemberRow:
     role: str
     joined_at: datetime
     request: AssistanceRequest | None
-    no_request: str | None  # why the lead could not address it (None: it has a request)
+    no_request: str | None  # why the lead may not address it (None: it may, or has a request)
+
+    @property
+    def draftable(self) -> bool:
+        """A member the lead may address that has no request yet (it joined as the series
+        grew): the lead drafts one from the case page."""
+        return self.role != LEAD and self.request is None and self.no_request is None
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,8 @@ class JointCaseRead:
     readers: set[uuid.UUID]
     # The owners the reader may decide for, each with its records in the case.
     decide_for: list[tuple[Agency, list[RecordRow]]]
+    # The reader acts for the lead: closes the case, drafts a request to a member without one.
+    may_lead: bool = False
 
     def authors(self) -> dict[uuid.UUID, Agency]:
         return {m.agency.id: m.agency for m in self.members}
@@ -230,15 +238,24 @@ def read_joint_case(session: Session, actor: Actor, key: str) -> JointCaseRead:
         messages=messages,
         readers=readers,
         decide_for=decide_for,
+        may_lead=_may_lead(session, actor, case),
     )
 
 
-def _why_no_request(session: Session, lead: Agency, member: Agency) -> str:
+def _may_lead(session: Session, actor: Actor, case: JointCase) -> bool:
+    if case.status != OPEN or not policy.allows(actor, "joint.open"):
+        return False
+    scope = policy.agencies_in_scope(session, actor, "joint.open")
+    return policy.in_scope(scope, case.lead_agency_id)
+
+
+def _why_no_request(session: Session, lead: Agency, member: Agency) -> str | None:
+    """Why the lead may not address `member` (None when it may)."""
     try:
         addressing.path_to(session, lead, member)
     except addressing.AddresseeNotAllowed as exc:
         return exc.detail
-    return "no request was drafted when the case was opened"
+    return None
 
 
 # --- lists -----------------------------------------------------------------------------------

@@ -102,6 +102,8 @@ class JointCase(IdMixin, Base):
     created_by_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(80))
+    outcome: Mapped[str | None] = mapped_column(Text)  # the lead's closing summary
 
 
 class JointCaseMember(Base):

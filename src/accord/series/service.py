@@ -1,5 +1,6 @@
-"""Crime-series discovery over the shared records: runs (full or incremental), analysts' hub
-marks, the series a reader may list, and the export.
+"""Crime-series discovery over the shared records: runs (full or incremental), an analyst's
+hub mark and the recomputation it causes, and the export. What a reader may list is
+`reading`'s, the marks in force `hubs'`, the withdrawal hook `withdrawals'`.
 
 A run reads every live case (Event) with what it reaches (its persons, as resolved by linkage,
 its links, payments, accounts, vehicles and places), hands them to the pure discovery
@@ -9,7 +10,8 @@ cases with. An incremental run (the default once a run exists) recomputes only t
 that hold cases new, changed or withdrawn since the last run (or reaching records that are, or
 whose suspects linkage has moved), and the rest of the series those cases were in; hubs are
 judged on all cases every time, but a series no changed case touches is only rewritten by a
-full run. The agencies of a new or grown series are told, once per membership of the series.
+full run. The agencies of a new or grown series are told, once per membership of the series,
+and an open joint case on a grown series takes in its new cases (`joint_lifecycle.grow`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from accord.records import access, entities
 from accord.records.models import SharedRecord
 from accord.security import policy
 from accord.security.actor import Actor, Role
-from accord.series import cases, graph, hubs
+from accord.series import cases, graph, hubs, joint_lifecycle
 from accord.series.models import IdentifierMark, Series, SeriesCase, SeriesEvidence, SeriesRun
 
 CHUNK = 5000
@@ -224,6 +226,7 @@ class Outcome:
 
     created: list[str] = field(default_factory=list)
     grown: list[str] = field(default_factory=list)
+    grown_ids: list[uuid.UUID] = field(default_factory=list)
     dissolved: list[str] = field(default_factory=list)
     hubs: int = 0
 
@@ -271,6 +274,7 @@ def discover(session: Session, actor: Actor, *, full: bool = False) -> SeriesRun
         loaded = load(session)
         nodes = loaded.nodes()
         outcome = recompute(session, loaded, nodes, None, run=run)
+    joint_lifecycle.grow(session, actor, series_ids=outcome.grown_ids)
     run.cases = len(nodes) if nodes is not None else _live_cases(session)
     run.series = (
         session.scalar(select(func.count()).select_from(Series).where(Series.status == "active"))
@@ -424,6 +428,7 @@ def _store(
                 )
             if joined:
                 outcome.grown.append(row.key)
+                outcome.grown_ids.append(chosen)
                 told.append(("series.grown", row.key, item.cases, chosen))
         claimed.add(chosen)
         placed.update((c, chosen) for c in item.cases)
@@ -557,7 +562,8 @@ def mark_identifier(
             )
         )
     )
-    recompute(session, loaded, nodes, touching, series_ids=linked_by)
+    outcome = recompute(session, loaded, nodes, touching, series_ids=linked_by)
+    joint_lifecycle.grow(session, actor, series_ids=outcome.grown_ids)
     session.flush()
     return rows
 
