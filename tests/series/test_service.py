@@ -25,6 +25,7 @@ from accord.series import graph, hubs, reading, service
 from accord.series.models import IdentifierMark, Series, SeriesCase, SeriesEvidence
 from tests.series.conftest import (
     HOTLINE,
+    HOTLINE_AGENCIES,
     LATE_CASE,
     LATE_LINES,
     RING_ACCOUNT,
@@ -33,8 +34,11 @@ from tests.series.conftest import (
     Scenario,
     World,
     event,
+    hotline_lines,
     link,
     resolve,
+    share_hotline,
+    share_lone,
     share_ring,
     vehicle,
 )
@@ -362,3 +366,28 @@ def test_a_plate_mark_covers_every_reading(session: Session, scenario: Scenario)
     session.commit()
     assert {r.kind for r in rows} == {"plate"}
     assert ["sh-t1", "sh-t2"] not in series_of(session).values()
+
+
+def test_an_identifier_new_data_makes_a_hub_splits_its_series_incrementally(
+    session: Session, world: World, frozen_clock: FrozenClock
+) -> None:
+    # One unrelated case per agency mentions the hotline: too few groups for a hub yet, so the
+    # hotline joins them, the lone case and the ring into one series.
+    share_ring(session, world)
+    share_lone(session, world)
+    share_hotline(session, world, per_agency=1)
+    resolve(session)
+    frozen_clock.advance(timedelta(minutes=1))
+    service.discover(session, SYSTEM)
+    session.commit()
+    [(key, merged)] = series_of(session).items()
+    assert set(RING) < set(merged)
+    # A second unrelated case per agency makes the hotline a hub: the next incremental run
+    # splits the merged series, although none of its cases changed.
+    for name in HOTLINE_AGENCIES:
+        world.share(session, name, hotline_lines(name, 1))
+    frozen_clock.advance(timedelta(minutes=1))
+    run = service.discover(session, SYSTEM)
+    session.commit()
+    assert run.mode == "incremental"
+    assert series_of(session) == {key: RING}

@@ -9,8 +9,8 @@ key (`SR-000001`) survives re-runs: a new series takes the key of the old one it
 cases with. An incremental run (the default once a run exists) recomputes only the components
 that hold cases new, changed or withdrawn since the last run (or reaching records that are, or
 whose suspects linkage has moved), and the rest of the series those cases were in; hubs are
-judged on all cases every time, but a series no changed case touches is only rewritten by a
-full run. The agencies of a new or grown series are told, once per membership of the series,
+judged on all cases every time, so a series linked through an identifier that new data made a
+hub is recomputed too. The agencies of a new or grown series are told, once per membership of the series,
 and an open joint case on a grown series takes in its new cases (`joint_lifecycle.grow`).
 """
 
@@ -333,6 +333,7 @@ def recompute(
         if not wanted and not affected:
             return Outcome()
         reached: set[str] = set()
+        through_hubs: set[uuid.UUID] | None = None
         while True:
             # Every case of an affected series is recomputed, in its component: those not yet
             # in a computed series are added to the cases asked for, until none is left out.
@@ -340,12 +341,38 @@ def recompute(
             found = graph.discover(nodes, marks=found_marks, touching=wanted)
             reached = {c for s in found.series for c in s.cases}
             affected |= {members[c] for c in reached if c in members}
+            if through_hubs is None:
+                # Hubs are judged on every case: an identifier the new data made a hub splits
+                # the series it linked, wherever they are.
+                through_hubs = _linked_through(session, found.hubs) & set(by_series)
+                affected |= through_hubs
             left_out = {c for s in affected for c in by_series[s] if c in live}
             if not left_out - wanted - reached:
                 break
     outcome = _store(session, loaded, found.series, members, affected, run=run)
     outcome.hubs = len(found.hubs)
     return outcome
+
+
+def _linked_through(session: Session, idents: Collection[graph.Identifier]) -> set[uuid.UUID]:
+    """The stored series whose evidence runs through one of `idents`."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, value in idents:
+        by_kind[kind].append(value[: entities.KEY_MAX])
+    found: set[uuid.UUID] = set()
+    for kind, values in by_kind.items():
+        for start in range(0, len(values), CHUNK):
+            found.update(
+                session.scalars(
+                    select(SeriesEvidence.series_id)
+                    .where(
+                        SeriesEvidence.kind == kind,
+                        SeriesEvidence.value.in_(values[start : start + CHUNK]),
+                    )
+                    .distinct()
+                )
+            )
+    return found
 
 
 def _next_keys(session: Session) -> Iterator[str]:
