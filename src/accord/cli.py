@@ -125,7 +125,8 @@ def demo_load(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             f"calendar days: {summary.calendar_days} created; "
             f"assistance requests: {summary.assistance_requests} created; "
             f"shared records: {summary.shared_records} imported, "
-            f"{summary.person_clusters} person clusters, {summary.series} series; "
+            f"{summary.person_clusters} person clusters, {summary.series} series, "
+            f"{summary.joint_cases} joint case(s); "
             f"notifications queued: {summary.notifications}"
         )
 

@@ -24,6 +24,7 @@ from accord.notify import service as notify_service
 from accord.records import demo as records_demo
 from accord.security import service as security_service
 from accord.security.actor import Actor, Role
+from accord.series import demo as series_demo
 from accord.series import service as series_service
 from accord.zones import service as zones_service
 from accord.zones.agreements import demo as agreements_demo
@@ -136,6 +137,7 @@ class DemoSummary:
     shared_records: int = 0
     person_clusters: int = 0
     series: int = 0
+    joint_cases: int = 0
 
 
 def demo_agency_lines() -> list[str]:
@@ -169,6 +171,7 @@ def load(session: Session, *, assistance: bool = True, records: bool = True) -> 
     shared = records_demo.load_demo(session, loader) if records else 0
     clusters = linkage_service.run(session, loader).clusters if shared else 0
     found = series_service.discover(session, loader).series if shared else 0
+    joint = series_demo.load_demo(session) if found else 0
     notes = _welcome(session)
     return DemoSummary(
         result.created,
@@ -181,6 +184,7 @@ def load(session: Session, *, assistance: bool = True, records: bool = True) -> 
         shared,
         clusters,
         found,
+        joint,
     )
 
 

@@ -16,7 +16,9 @@ from accord.linkage.models import ClusterMember, PersonCluster
 from accord.records import access
 from accord.records.demo import DEMO_AGENCIES
 from accord.records.models import SharedRecord
-from accord.security.actor import Role
+from accord.security.actor import Actor, Role
+from accord.series import joint_reading
+from accord.series.models import JointCase
 from tests.factories import make_actor
 
 
@@ -61,5 +63,21 @@ def test_the_demo_shares_records_and_links_persons_across_agencies(session: Sess
     assert access.view_mode(session, officer, _one(session, "330000", "BankAccount")) == "hit"
 
     assert summary.series >= 10
+    # The demo joint case: Pudong leads, Jiangsu released its records, Zhejiang's wait.
+    assert summary.joint_cases == 1
+    case = session.scalars(select(JointCase)).one()
+    read = joint_reading.read_joint_case(session, Actor.system("test"), case.reference)
+    assert read.lead.code == "310115"
+    assert {m.agency.code for m in read.members} == {"310115", "320000", "330000"}
+    releases = {(r.owner.code, r.release) for r in read.records}
+    assert ("320000", "granted") in releases
+    assert ("330000", "pending") in releases
+    assert ("320000", "pending") not in releases
+    assert len(read.messages) == 3
     again = demo.load(session, assistance=False)
-    assert (again.shared_records, again.person_clusters, again.series) == (0, 0, 0)
+    assert (again.shared_records, again.person_clusters, again.series, again.joint_cases) == (
+        0,
+        0,
+        0,
+        0,
+    )

@@ -10,8 +10,9 @@ cases with. An incremental run (the default once a run exists) recomputes only t
 that hold cases new, changed or withdrawn since the last run (or reaching records that are, or
 whose suspects linkage has moved), and the rest of the series those cases were in; hubs are
 judged on all cases every time, so a series linked through an identifier that new data made a
-hub is recomputed too. The agencies of a new or grown series are told, once per membership of the series,
-and an open joint case on a grown series takes in its new cases (`joint_lifecycle.grow`).
+hub is recomputed too. The agencies of a new or grown series are told, once per membership of
+the series, and an open joint case on a grown series takes in its new cases
+(`joint_lifecycle.grow`).
 """
 
 from __future__ import annotations
