@@ -7,6 +7,7 @@ command line that does not parse.
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -104,14 +105,34 @@ def db_current() -> None:
     )
 
 
+class DemoPart(StrEnum):
+    ASSISTANCE = "assistance"
+    RECORDS = "records"
+
+
 @demo_app.command("load")
-def demo_load(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def demo_load(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    without: Annotated[
+        list[DemoPart] | None,
+        typer.Option(
+            "--without",
+            help="Leave out a part: the year of assistance requests, or the shared records "
+            "(with their persons, series and joint case). Repeatable.",
+        ),
+    ] = None,
+) -> None:
     """Load the demo data; running it again changes nothing."""
     from accord import demo
     from accord.worker import PERIODIC_JOBS, run_once
 
+    left_out = set(without or [])
     with cli_session() as session:
-        summary = demo.load(session)
+        summary = demo.load(
+            session,
+            assistance=DemoPart.ASSISTANCE not in left_out,
+            records=DemoPart.RECORDS not in left_out,
+        )
         session.commit()
     # Deliver the demo's notifications now, so inboxes are filled before any worker runs.
     run_once(default_engine(), [job for job in PERIODIC_JOBS if job.name.startswith("notify.")])

@@ -140,7 +140,7 @@ def test_alert_pages(session: Session, client: TestClient, world: World) -> None
 
 
 def test_cli_round_trip(tmp_path: Path, cli_env: None, capsys: object) -> None:
-    assert main(["demo", "load"]) == 0
+    assert main(["demo", "load", "--without", "assistance", "--without", "records"]) == 0
     alerts = tmp_path / "alerts.jsonl"
     alerts.write_text(
         "\n".join(

@@ -18,8 +18,6 @@ from typing import Any
 
 import opencc
 import pykakasi
-import ToJyutping
-from pypinyin import lazy_pinyin
 
 from accord.matching.name_tables import (
     CN_GIVEN_SHARE,
@@ -345,8 +343,14 @@ def _kakasi() -> Any:
     return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
+# pypinyin and ToJyutping load their dictionaries (about 1.3 s together) when imported, so
+# they are imported on first use: a command that never reads a name starts that much sooner.
+
+
 @lru_cache(maxsize=4096)
 def _char_pinyin(char: str) -> str:
+    from pypinyin import lazy_pinyin
+
     return str(lazy_pinyin(char)[0])
 
 
@@ -354,6 +358,8 @@ def _char_pinyin(char: str) -> str:
 def _pinyin_of(han: str) -> tuple[str, ...]:
     """Toneless pinyin of a given name (or a whole transliterated name), one per character;
     cached because given names repeat across a million alerts far more than full names."""
+    from pypinyin import lazy_pinyin
+
     return tuple(str(s) for s in lazy_pinyin(han))
 
 
@@ -409,6 +415,8 @@ def chinese_readings(original: str, parts: list[str], dotted: bool) -> list[Read
     giles = [[wade_giles(s) for s in w] for w in _cut([*readings[0], *given], cuts)]
     label = " ".join("-".join(w) for w in giles).upper()
     found.append(("wade-giles", tuple("".join(w) for w in giles), label))
+    import ToJyutping
+
     jyutping = ToJyutping.get_jyutping_list(original)
     if len(jyutping) != len(simplified) or any(j is None for _, j in jyutping):
         return found

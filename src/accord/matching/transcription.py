@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
 from rapidfuzz.distance import Levenshtein
 
 from accord.matching.names import fold_latin
@@ -76,6 +75,8 @@ def _as_spoken(syllable: str) -> str:
 @lru_cache(maxsize=65536)
 def han_parts(text: str) -> tuple[str, ...]:
     """The skeleton of each dot-separated part of a Han-script foreign name."""
+    from pypinyin import lazy_pinyin  # on first use: its dictionaries take a while to load
+
     parts = [p for p in re.split(f"[{re.escape(_MIDDLE_DOTS)}\\s]+", text) if p]
     syllables = [[_as_spoken(s) for s in lazy_pinyin(p)] for p in parts]
     return tuple(_skeleton("".join(s)) for s in syllables)
