@@ -26,12 +26,11 @@ from accord.core.errors import DomainError, InvalidInput
 from accord.security.actor import Actor
 from accord.security.deps import CurrentActor
 from accord.web.deps import AuditedReadSession, DbSession
-from accord.web.htmx import redirect
+from accord.web.htmx import act_on_form, redirect
 from accord.web.templating import render, render_error
 
 router = APIRouter(include_in_schema=False)
 
-PAGE_REFUSALS = (401, 403, 404)  # shown as the error page, not as a form's message
 TEXT = 2000
 
 
@@ -43,25 +42,6 @@ def _labels() -> dict[str, Any]:
         "outcome_labels": {o.value: label for o, label in OUTCOME_LABELS.items()},
         "field_labels": FIELD_LABELS,
     }
-
-
-def _act(
-    request: Request,
-    session: Session,
-    act: Callable[[], str],
-    refused: Callable[[DomainError], Response],
-) -> Response:
-    """A form's action in one transaction: commit and go where `act` says, or roll back and
-    show the reason (statuses in PAGE_REFUSALS go to the error page)."""
-    try:
-        target = act()
-    except DomainError as exc:
-        session.rollback()
-        if exc.status in PAGE_REFUSALS:
-            raise
-        return refused(exc)
-    session.commit()
-    return redirect(request, target)
 
 
 # --- the dashboard ---------------------------------------------------------------------------
@@ -121,7 +101,7 @@ def report_hit(
             return render(request, "alerts/followup_error.html", {"error": exc})
         return render_error(request, exc.status, exc.title, exc.detail)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 # --- one follow-up -------------------------------------------------------------------------------
@@ -211,7 +191,7 @@ def _move_route(
     def refused(exc: DomainError) -> Response:
         return _followup_page(request, session, actor, key, error=exc, form=form)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 @router.post("/followups/{key}/claim", response_class=HTMLResponse, response_model=None)

@@ -67,7 +67,7 @@ from accord.security.actor import Actor
 from accord.security.deps import CurrentActor
 from accord.web import i18n
 from accord.web.deps import AuditedReadSession, DbSession
-from accord.web.htmx import redirect
+from accord.web.htmx import act_on_form, redirect
 from accord.web.templating import render
 from accord.zones import service as zones_service
 from accord.zones.models import Zone
@@ -75,7 +75,6 @@ from accord.zones.models import Zone
 router = APIRouter(include_in_schema=False)
 
 ASSETS = Path(__file__).resolve().parent / "static"
-PAGE_REFUSALS = (401, 403, 404)  # shown as the error page, not as a form's message
 TEXT = 20_000
 NOTE = 4_000
 SUBJECT_ROWS = 3  # empty subject rows the new form shows (a button adds more)
@@ -166,24 +165,9 @@ def _locale(request: Request) -> str:
     return str(getattr(request.state, "locale", i18n.DEFAULT_LOCALE))
 
 
-def _act(
-    request: Request,
-    session: Session,
-    act: Callable[[], str],
-    refused: Callable[[DomainError], Response],
-) -> Response:
-    """A form's action in one transaction: commit and go where `act` says, or roll back and
-    show the reason (statuses in PAGE_REFUSALS go to the error page, except a forward that
-    the handling code forbids: the request page itself says why)."""
-    try:
-        target = act()
-    except DomainError as exc:
-        session.rollback()
-        if exc.status in PAGE_REFUSALS and not isinstance(exc, threads.ForwardNotPermitted):
-            raise
-        return refused(exc)
-    session.commit()
-    return redirect(request, target)
+def _forward_explained(exc: DomainError) -> bool:
+    """A forward the handling code forbids: the request page itself says why."""
+    return isinstance(exc, threads.ForwardNotPermitted)
 
 
 def _invalid(exc: ValidationError) -> InvalidInput:
@@ -481,7 +465,7 @@ async def new_request_submit(request: Request, session: DbSession, actor: Curren
     def refused(exc: DomainError) -> Response:
         return _form_page(request, session, actor, form, subjects, exc)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused, on_page=_forward_explained)
 
 
 # --- one request -------------------------------------------------------------------------------
@@ -681,7 +665,7 @@ def _change(
     def refused(exc: DomainError) -> Response:
         return _request_page(request, session, actor, key, error=exc, form=form)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused, on_page=_forward_explained)
 
 
 @router.post("/assist/{key}/actions/{action}", response_class=HTMLResponse, response_model=None)
@@ -816,7 +800,7 @@ def post_message(
             return _slot_error(request, exc)
         return _request_page(request, session, actor, key, error=exc, form={"body": body})
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused, on_page=_forward_explained)
 
 
 @router.post("/assist/{key}/attachments", response_class=HTMLResponse, response_model=None)
@@ -841,7 +825,7 @@ def attach(
             return _slot_error(request, exc)
         return _request_page(request, session, actor, key, error=exc)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused, on_page=_forward_explained)
 
 
 # --- from a confirmed hit --------------------------------------------------------------------

@@ -9,7 +9,6 @@ sent by htmx (multipart, with the CSRF token as the X-CSRF-Token header).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,14 +27,13 @@ from accord.security import policy
 from accord.security.actor import Actor
 from accord.security.deps import CurrentActor
 from accord.web.deps import DbSession
-from accord.web.htmx import redirect
+from accord.web.htmx import PAGE_REFUSALS, act_on_form
 from accord.web.templating import render
 from accord.zones import service as zones_service
 
 router = APIRouter(include_in_schema=False)
 
 ASSETS = Path(__file__).resolve().parent / "static"
-PAGE_REFUSALS = (401, 403, 404)  # shown as the error page, not as a form's message
 
 
 parse_local = service.parse_local
@@ -45,24 +43,6 @@ def _refusal(session: Session, exc: DomainError) -> None:
     session.rollback()
     if exc.status in PAGE_REFUSALS:
         raise exc
-
-
-def _act(
-    request: Request,
-    session: Session,
-    act: Callable[[], str],
-    refused: Callable[[DomainError], Response],
-) -> Response:
-    """A form's action in one transaction: on success commit and go where `act` says; on a
-    refusal roll back and show the form again with the reason (statuses in PAGE_REFUSALS are
-    not the form's fault: they go to the error page)."""
-    try:
-        target = act()
-    except DomainError as exc:
-        _refusal(session, exc)
-        return refused(exc)
-    session.commit()
-    return redirect(request, target)
 
 
 # --- a zone's meetings -------------------------------------------------------------------------
@@ -142,7 +122,7 @@ def create_meeting(
     def refused(exc: DomainError) -> Response:
         return _zone_page(request, session, actor, code, error=exc, form=form)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 # --- one meeting ----------------------------------------------------------------------------
@@ -207,7 +187,7 @@ def submit_item(
         form = {"title": title, "description": description}
         return _meeting_page(request, session, actor, key, error=exc, form=form)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 @router.post("/meetings/{key}/actions/{action}", response_class=HTMLResponse, response_model=None)
@@ -228,7 +208,7 @@ def move_meeting(
     def refused(exc: DomainError) -> Response:
         return _meeting_page(request, session, actor, key, error=exc)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 @router.post("/meetings/{key}/attendance", response_class=HTMLResponse, response_model=None)
@@ -248,7 +228,7 @@ def attendance(
     def refused(exc: DomainError) -> Response:
         return _meeting_page(request, session, actor, key, error=exc)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 @router.post("/meetings/{key}/minutes", response_class=HTMLResponse, response_model=None)
@@ -268,7 +248,7 @@ def minutes(
     def refused(exc: DomainError) -> Response:
         return _meeting_page(request, session, actor, key, error=exc, form={"minutes": text})
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 @router.post(
@@ -310,7 +290,7 @@ def decide(
         form = {"item": item_id, "text_zh": text_zh, "text_en": text_en, "deadline": deadline}
         return _meeting_page(request, session, actor, key, error=exc, form=form)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 # --- one command ------------------------------------------------------------------------------
@@ -378,7 +358,7 @@ def move_command(
     def refused(exc: DomainError) -> Response:
         return _command_page(request, session, actor, key, error=exc)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 @router.post("/commands/{key}/progress", response_class=HTMLResponse, response_model=None)
@@ -415,7 +395,7 @@ def add_progress(
             return render(request, "meetings/_form_error.html", {"error": exc})
         return _command_page(request, session, actor, key, error=exc, form={"text": text})
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 @router.post("/commands/{key}/extension", response_class=HTMLResponse, response_model=None)
@@ -439,7 +419,7 @@ def extend(
         form = {"deadline": deadline, "reason": reason}
         return _command_page(request, session, actor, key, error=exc, form=form)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 # --- the zone's dashboard ------------------------------------------------------------------------

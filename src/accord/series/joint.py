@@ -25,15 +25,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accord.agencies import service as agencies_service
 from accord.agencies.models import Agency
-from accord.core import refs
+from accord.core import clock, refs
 from accord.core.errors import Conflict, InvalidInput, NotFound
 from accord.core.handling import N_
+from accord.core.ids import uuid7
 from accord.notify import service as notify
 from accord.records import access
 from accord.records.models import SharedRecord
@@ -42,6 +44,7 @@ from accord.security.actor import Actor, Role
 from accord.series.models import (
     JointCase,
     JointCaseMember,
+    JointCaseMessage,
     JointCaseRecord,
 )
 
@@ -196,6 +199,33 @@ def release_agencies(session: Session, actor: Actor, case: JointCase) -> list[Ag
     )
     mine = {o for o in owners if policy.in_scope(scope, o)}
     return sorted(agencies_by_id(session, mine).values(), key=lambda a: a.code)
+
+
+# --- the thread ------------------------------------------------------------------------------
+
+
+def add_message(
+    session: Session,
+    case: JointCase,
+    actor: Actor,
+    body: str,
+    *,
+    agency_id: uuid.UUID | None,
+    at: datetime | None = None,
+) -> JointCaseMessage:
+    """A message on the case's thread, written by `actor` for `agency_id` (None: the platform's
+    own note, such as a growth of the series)."""
+    message = JointCaseMessage(
+        id=uuid7(),
+        joint_case_id=case.id,
+        author=actor.username[:80],
+        author_user_id=actor.user_id,
+        agency_id=agency_id,
+        body=body,
+        created_at=at or clock.now(),
+    )
+    session.add(message)
+    return message
 
 
 # --- what a case attaches ---

@@ -36,6 +36,7 @@ from accord.series.joint import (
     TITLE_MAX,
     InvalidJointCase,
     JointCaseExists,
+    add_message,
     agencies_by_id,
     agency_by_code,
     ask_consent,
@@ -52,7 +53,6 @@ from accord.series.joint import (
 from accord.series.models import (
     JointCase,
     JointCaseMember,
-    JointCaseMessage,
     JointCaseRecord,
     Series,
 )
@@ -164,16 +164,13 @@ def open_joint_case(
     session.add_all(rows)
     taking_part = {lead.id} | {a.id for a in member_agencies}
     attached = _attach(session, case, lead, [c for c in cases if c.agency_id in taking_part])
-    session.add(
-        JointCaseMessage(
-            id=uuid7(),
-            joint_case_id=case.id,
-            author=actor.username[:80],
-            author_user_id=actor.user_id,
-            agency_id=lead.id,
-            body=f"联合案件已立案（串案 {series.key}）· Joint case opened on series {series.key}.",
-            created_at=now,
-        )
+    add_message(
+        session,
+        case,
+        actor,
+        f"联合案件已立案（串案 {series.key}）· Joint case opened on series {series.key}.",
+        agency_id=lead.id,
+        at=now,
     )
     session.flush()
     requests = _draft_requests(session, actor, case, series, lead, rows[1:], attached)
@@ -358,19 +355,14 @@ def _grow(session: Session, actor: Actor, case: JointCase) -> bool:
     added = _attach(session, case, lead, new_cases, already=attached)
     codes = [a.code for a in sorted(agencies_by_id(session, joining).values(), key=_code)]
     joined = f" 新成员 · New members: {', '.join(codes)}." if codes else ""
-    session.add(
-        JointCaseMessage(
-            id=uuid7(),
-            joint_case_id=case.id,
-            author=actor.username[:80],
-            author_user_id=actor.user_id,
-            agency_id=None,
-            body=(
-                f"串案 {series.key} 新增 {len(new_cases)} 起关联案件 · Series {series.key} grew: "
-                f"{len(new_cases)} linked case(s) attached.{joined}"
-            ),
-            created_at=now,
-        )
+    add_message(
+        session,
+        case,
+        actor,
+        f"串案 {series.key} 新增 {len(new_cases)} 起关联案件 · Series {series.key} grew: "
+        f"{len(new_cases)} linked case(s) attached.{joined}",
+        agency_id=None,
+        at=now,
     )
     session.flush()
     occasion = f"grown:{len(attached) + len(added)}"
@@ -479,16 +471,13 @@ def close_joint_case(
     joint_case.closed_at = now
     joint_case.closed_by = actor.username[:80]
     joint_case.outcome = text
-    session.add(
-        JointCaseMessage(
-            id=uuid7(),
-            joint_case_id=joint_case.id,
-            author=actor.username[:80],
-            author_user_id=actor.user_id,
-            agency_id=actor.agency_id,
-            body=f"联合案件已结案 · Joint case closed: {text}",
-            created_at=now,
-        )
+    add_message(
+        session,
+        joint_case,
+        actor,
+        f"联合案件已结案 · Joint case closed: {text}",
+        agency_id=actor.agency_id,
+        at=now,
     )
     session.flush()
     audit.record(

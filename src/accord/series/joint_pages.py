@@ -12,7 +12,6 @@ second click on the one-click button goes to the case the first one opened.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -26,12 +25,10 @@ from accord.security.actor import Actor
 from accord.security.deps import CurrentActor
 from accord.series import joint, joint_consent, joint_lifecycle, joint_reading, joint_thread
 from accord.web.deps import AuditedReadSession, DbSession
-from accord.web.htmx import redirect
+from accord.web.htmx import act_on_form, redirect
 from accord.web.templating import render, render_error
 
 router = APIRouter(include_in_schema=False)
-
-PAGE_REFUSALS = (401, 403, 404)
 
 
 def labels() -> dict[str, Any]:
@@ -55,25 +52,6 @@ def banner(read: joint_reading.JointCaseRead) -> dict[str, str] | None:
     return {"code": code, "text": " · ".join(texts)}
 
 
-def _act(
-    request: Request,
-    session: Session,
-    act: Callable[[], str],
-    refused: Callable[[DomainError], Response],
-) -> Response:
-    """A form's action in one transaction: commit and go where `act` says, or roll back and
-    show the reason (statuses in PAGE_REFUSALS go to the error page)."""
-    try:
-        target = act()
-    except DomainError as exc:
-        session.rollback()
-        if exc.status in PAGE_REFUSALS:
-            raise
-        return refused(exc)
-    session.commit()
-    return redirect(request, target)
-
-
 # --- the series page's one click ---------------------------------------------------------------
 
 
@@ -95,7 +73,7 @@ def open_joint_case(
             return redirect(request, f"/joint-cases/{exc.data['reference']}")
         return render_error(request, exc.status, exc.title, exc.detail)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 # --- my agency's joint cases -----------------------------------------------------------------
@@ -161,7 +139,7 @@ def post_message(
     def refused(exc: DomainError) -> Response:
         return _case_page(request, session, actor, key, error=exc, form={"body": body})
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 @router.post("/joint-cases/{key}/releases", response_class=HTMLResponse, response_model=None)
@@ -195,7 +173,7 @@ def decide_release(
     def refused(exc: DomainError) -> Response:
         return _case_page(request, session, actor, key, error=exc, form={"reason": reason})
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 def _record_id(value: str) -> uuid.UUID:
@@ -223,7 +201,7 @@ def close_joint_case(
     def refused(exc: DomainError) -> Response:
         return _case_page(request, session, actor, key, error=exc, form={"outcome": outcome})
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)
 
 
 @router.post("/joint-cases/{key}/requests", response_class=HTMLResponse, response_model=None)
@@ -242,4 +220,4 @@ def draft_member_request(
     def refused(exc: DomainError) -> Response:
         return _case_page(request, session, actor, key, error=exc)
 
-    return _act(request, session, act, refused)
+    return act_on_form(request, session, act, refused)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from accord.audit import service as audit
-from accord.core import clock
-from accord.core.ids import uuid7
 from accord.security.actor import Actor
 from accord.series.joint import (
     MESSAGE_MAX,
     OBJECT_TYPE,
     OPEN,
     InvalidJointCase,
+    add_message,
     members_of,
     purpose_of,
     require_reader,
@@ -38,16 +37,7 @@ def post_message(
         raise InvalidJointCase(f"a message is at most {MESSAGE_MAX} characters", field="body")
     if joint_case.status != OPEN:
         raise InvalidJointCase(f"joint case {joint_case.reference} is closed", field="joint_case")
-    message = JointCaseMessage(
-        id=uuid7(),
-        joint_case_id=joint_case.id,
-        author=actor.username[:80],
-        author_user_id=actor.user_id,
-        agency_id=actor.agency_id,
-        body=text,
-        created_at=clock.now(),
-    )
-    session.add(message)
+    message = add_message(session, joint_case, actor, text, agency_id=actor.agency_id)
     session.flush()
     audit.record(
         session,
