@@ -261,8 +261,8 @@ def discover(session: Session, actor: Actor, *, full: bool = False) -> SeriesRun
             )
         )
         if not changed and not touched_series and not _gone_cases(session):
-            # nothing to recompute: not even the records are read
-            nodes, outcome = None, Outcome()
+            # nothing to recompute: not even the records are read, and the hubs stand
+            nodes, outcome = None, Outcome(hubs=previous.hubs)
         else:
             loaded = load(session)
             nodes = loaded.nodes()
