@@ -229,7 +229,7 @@ class Outcome:
     grown: list[str] = field(default_factory=list)
     grown_ids: list[uuid.UUID] = field(default_factory=list)
     dissolved: list[str] = field(default_factory=list)
-    hubs: int = 0
+    hubs: int | None = None  # None: not judged (nothing was recomputed)
 
 
 def discover(session: Session, actor: Actor, *, full: bool = False) -> SeriesRun:
@@ -261,8 +261,8 @@ def discover(session: Session, actor: Actor, *, full: bool = False) -> SeriesRun
             )
         )
         if not changed and not touched_series and not _gone_cases(session):
-            # nothing to recompute: not even the records are read, and the hubs stand
-            nodes, outcome = None, Outcome(hubs=previous.hubs)
+            # nothing to recompute: not even the records are read
+            nodes, outcome = None, Outcome()
         else:
             loaded = load(session)
             nodes = loaded.nodes()
@@ -281,7 +281,8 @@ def discover(session: Session, actor: Actor, *, full: bool = False) -> SeriesRun
         session.scalar(select(func.count()).select_from(Series).where(Series.status == "active"))
         or 0
     )
-    run.hubs = outcome.hubs
+    # A run that recomputed nothing judged no hubs: those of the last run still stand.
+    run.hubs = outcome.hubs if outcome.hubs is not None else previous.hubs if previous else 0
     run.finished_at = clock.now()
     run.seconds = round(time.perf_counter() - started, 3)
     audit.record(
