@@ -158,6 +158,19 @@ def agency_by_code(session: Session, code: str, field: str) -> Agency:
     return found
 
 
+def named_or_own(
+    session: Session, actor: Actor, code: str | None, *, field: str, missing: str
+) -> Agency:
+    """The agency `code` names, else the actor's own; `missing` says what to name when the
+    actor has no agency (the installation acting)."""
+    if code:
+        return agency_by_code(session, code, field)
+    found = session.get(Agency, actor.agency_id) if actor.agency_id else None
+    if found is None:
+        raise InvalidJointCase(missing, field=field)
+    return found
+
+
 # --- who may do what -------------------------------------------------------------------------
 
 

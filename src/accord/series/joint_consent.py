@@ -24,8 +24,8 @@ from accord.series.joint import (
     REASON_MAX,
     REFUSED,
     InvalidJointCase,
-    agency_by_code,
     members_of,
+    named_or_own,
     purpose_of,
     tell,
 )
@@ -39,12 +39,9 @@ from accord.series.models import (
 
 def owner_for(session: Session, actor: Actor, code: str | None) -> Agency:
     """The owner a decision is for: the named agency, or the actor's own."""
-    if code:
-        return agency_by_code(session, code, "agency")
-    found = session.get(Agency, actor.agency_id) if actor.agency_id else None
-    if found is None:
-        raise InvalidJointCase("name the agency whose records you decide on", field="agency")
-    return found
+    return named_or_own(
+        session, actor, code, field="agency", missing="name the agency whose records you decide on"
+    )
 
 
 def decide_release(

@@ -44,6 +44,7 @@ from accord.series.joint import (
     initial_release,
     link_of,
     members_of,
+    named_or_own,
     open_case_of,
     purpose_of,
     require_reader,
@@ -61,14 +62,7 @@ from accord.series.models import (
 
 
 def _lead(session: Session, actor: Actor, code: str | None) -> Agency:
-    if code:
-        lead = agency_by_code(session, code, "lead_agency")
-    elif actor.agency_id is not None:
-        found = session.get(Agency, actor.agency_id)
-        assert found is not None
-        lead = found
-    else:
-        raise InvalidJointCase("name the lead agency", field="lead_agency")
+    lead = named_or_own(session, actor, code, field="lead_agency", missing="name the lead agency")
     policy.require_agency(session, actor, "joint.open", lead.id)
     return lead
 
