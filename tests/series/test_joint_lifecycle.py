@@ -267,3 +267,38 @@ def test_an_outsider_is_told_there_is_no_case_to_close(session: Session, ring: R
         session.scalar(select(AuditEvent.id).where(AuditEvent.action == "joint_case.closed"))
         is None
     )
+
+
+def test_an_agency_the_lead_left_out_stays_out_as_the_series_grows(
+    session: Session, scenario: Scenario, frozen_clock: FrozenClock
+) -> None:
+    world = scenario.world
+    make_zone(
+        session, world.agencies, code="ASK", members=["SH", "JS", "ZJ", "HZ"], rules=ASK_RULES
+    )
+    frozen_clock.advance(timedelta(minutes=1))
+    series_service.discover(session, SYSTEM)
+    session.commit()
+    # Shanghai opens with Jiangsu only: Zhejiang's and Anhui's cases are not attached.
+    case = joint_lifecycle.open_joint_case(
+        session,
+        world.investigators["SH"],
+        series_key="SR-000001",
+        title="沪苏串案",
+        members=[world.agencies["JS"].code],
+    )
+    session.commit()
+    before = attached(session, case)
+    frozen_clock.advance(timedelta(hours=1))
+    world.share(session, LATE_CASE[0], LATE_LINES)  # Anhui's, left out
+    world.share(session, HZ_CASE[0], HZ_LINES)  # Hangzhou's, new to the series
+    frozen_clock.advance(timedelta(minutes=1))
+    series_service.discover(session, SYSTEM)
+    session.commit()
+    after = attached(session, case)
+    hz_case = world.record(session, *HZ_CASE).id
+    assert hz_case in after
+    assert world.record(session, *LATE_CASE).id not in after
+    assert world.record(session, "ZJ", "zj-7").id not in after
+    assert set(members(session, case)) == {world.agencies[n].code for n in ("SH", "JS", "HZ")}
+    assert set(before) < set(after)

@@ -56,6 +56,7 @@ from accord.series.models import (
     JointCaseMember,
     JointCaseRecord,
     Series,
+    SeriesCase,
 )
 
 # --- opening ---------------------------------------------------------------------------------
@@ -312,8 +313,9 @@ def _draft_requests(
 def grow(session: Session, actor: Actor, *, series_ids: Collection[uuid.UUID]) -> list[JointCase]:
     """The open joint cases on `series_ids` take in the cases discovery added to their series:
     each new case and its suspects attached under the same consent gate as at the opening, the
-    agencies of new cases joining as members, a note on the thread, the members told and the
-    owners asked for their consent. Called by discovery after it stored the series."""
+    agencies of new cases joining as members (not an agency the lead left out when opening), a
+    note on the thread, the members told and the owners asked for their consent. Called by
+    discovery after it stored the series."""
     if not series_ids:
         return []
     found = list(
@@ -336,10 +338,27 @@ def _grow(session: Session, actor: Actor, case: JointCase) -> bool:
             select(JointCaseRecord.record_id).where(JointCaseRecord.joint_case_id == case.id)
         )
     )
-    new_cases = [c for c in reading.live_cases(session, series) if c.id not in attached]
+    members = {m.agency_id for m in members_of(session, case)}
+    joined_series = dict(
+        session.execute(
+            select(SeriesCase.record_id, SeriesCase.joined_at).where(
+                SeriesCase.series_id == series.id
+            )
+        ).all()
+    )
+    # Cases already in the series when the case opened were attached then, unless their agency
+    # was left out of the members: the lead's choice stands, for that agency's later cases too.
+    live = reading.live_cases(session, series)
+    left_out = {c.agency_id for c in live if joined_series[c.id] <= case.created_at} - members
+    new_cases = [
+        c
+        for c in live
+        if c.id not in attached
+        and joined_series[c.id] > case.created_at
+        and c.agency_id not in left_out
+    ]
     if not new_cases:
         return False
-    members = {m.agency_id for m in members_of(session, case)}
     joining = sorted({c.agency_id for c in new_cases} - members)
     now = clock.now()
     session.add_all(
