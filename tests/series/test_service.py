@@ -21,7 +21,7 @@ from accord.linkage import service as linkage_service
 from accord.notify.models import OutboxMessage
 from accord.records import service as records_service
 from accord.security.policy import PermissionDenied
-from accord.series import graph, hubs, reading, service
+from accord.series import graph, hubs, reading, service, views
 from accord.series.models import IdentifierMark, Series, SeriesCase, SeriesEvidence
 from tests.series.conftest import (
     HOTLINE,
@@ -331,7 +331,7 @@ def test_the_list_shows_what_a_reader_may_see_with_filters(
     # Hanoi's police share nothing with the delta: no series at all, and none to open.
     assert keys("HAN") == []
     with pytest.raises(DomainError) as hidden:
-        reading.get_readable(session, world.analysts["HAN"], ring)
+        views.check_readable(session, world.analysts["HAN"], ring)
     assert hidden.value.status == 404
     with pytest.raises(PermissionDenied):
         reading.readable_series(session, world.officers["SH"])
@@ -349,7 +349,7 @@ def test_the_list_shows_what_a_reader_may_see_with_filters(
     assert [s.key for s in [*first.items, *second.items]] == order
     assert second.next_cursor is None
     analyst = world.analysts["AH"]
-    [summary] = reading.summaries(session, analyst, [reading.get_readable(session, analyst, ring)])
+    [summary] = reading.summaries(session, analyst, [views.check_readable(session, analyst, ring)])
     assert [a.code for a in summary.agencies] == ["310000", "320000", "330000", "340000"]
     assert (summary.hidden, summary.first, summary.last) == (0, date(2026, 9, 3), date(2026, 10, 2))
 

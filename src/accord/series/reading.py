@@ -284,17 +284,6 @@ def get_series(session: Session, key: str, *, lock: bool = False) -> Series:
     return found
 
 
-def get_readable(session: Session, actor: Actor, key: str) -> Series:
-    """A series the actor may read (404 for one with no live case the actor may see)."""
-    policy.require(actor, ACTION)
-    found = session.scalars(
-        readable(session, actor).where(Series.key == key.strip().upper())
-    ).first()
-    if found is None:
-        raise SeriesNotFound(f"no series {key!r}", field="series")
-    return found
-
-
 def live_cases(session: Session, series: Series) -> list[SharedRecord]:
     """The series' cases that are still shared (active and not expired), by agency and id."""
     rows = session.scalars(
